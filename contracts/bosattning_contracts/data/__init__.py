@@ -1,0 +1,1 @@
+"""Reference data files (counties and municipalities) shipped with the package."""

@@ -1,0 +1,56 @@
+"""Constrained field types shared by the event payloads."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, Field
+
+from bosattning_contracts.reference import (
+    KOMMUNKOD_PATTERN,
+    LANSKOD_PATTERN,
+    kommun_by_kod,
+    lan_by_kod,
+)
+
+__all__ = [
+    "FIRST_YEAR",
+    "Count",
+    "Kommunkod",
+    "Lanskod",
+    "UtcDatetime",
+    "Version",
+    "Year",
+    "to_utc",
+]
+
+FIRST_YEAR = 2016
+"""The Settlement Act (SFS 2016:38) came into force in 2016."""
+
+
+def to_utc(value: datetime) -> datetime:
+    """Return an aware datetime converted to UTC; refuse a naive one."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("datetime must be timezone-aware")
+    return value.astimezone(UTC)
+
+
+def _known_lanskod(value: str) -> str:
+    if lan_by_kod(value) is None:
+        raise ValueError(f"unknown lanskod {value!r}")
+    return value
+
+
+def _known_kommunkod(value: str) -> str:
+    if kommun_by_kod(value) is None:
+        raise ValueError(f"unknown kommunkod {value!r}")
+    return value
+
+
+Lanskod = Annotated[str, Field(pattern=LANSKOD_PATTERN), AfterValidator(_known_lanskod)]
+Kommunkod = Annotated[str, Field(pattern=KOMMUNKOD_PATTERN), AfterValidator(_known_kommunkod)]
+Year = Annotated[int, Field(ge=FIRST_YEAR)]
+Count = Annotated[int, Field(ge=0)]
+Version = Annotated[int, Field(ge=1)]
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(to_utc)]

@@ -1,0 +1,214 @@
+"""NATS JetStream: the connection, the streams, and durable idempotent consumers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import nats
+from bosattning_contracts.envelope import Event
+from bosattning_contracts.registry import parse_event
+from bosattning_contracts.scope import STREAM_SUBJECTS
+from nats.aio.client import Client as NatsClient
+from nats.aio.msg import Msg
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+from opentelemetry import trace
+
+from bosattning_runtime.db import Connection
+from bosattning_runtime.telemetry import extract_trace_context
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("bosattning.bus")
+
+STREAM = "BOSATTNING"
+DEAD_LETTER_STREAM = "BOSATTNING_DLQ"
+DEAD_LETTER_ROOT = "dlq"
+DUPLICATE_WINDOW_SECONDS = 3600.0
+
+EventHandler = Callable[[Event[Any]], Awaitable[None]]
+
+
+def raise_if_cancelling() -> None:
+    """nats-py can turn a cancellation into an ordinary error; a loop that retries on
+    errors calls this first, so that stopping the service still stops the loop."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
+async def connect(url: str, name: str) -> NatsClient:
+    """A client that keeps reconnecting forever, so a broker restart is survived."""
+
+    async def on_error(error: Exception) -> None:
+        log.warning("nats error", extra={"error": repr(error)})
+
+    return await nats.connect(
+        url,
+        name=name,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.5,
+        error_cb=on_error,
+        connect_timeout=5,
+    )
+
+
+async def ensure_streams(js: JetStreamContext) -> None:
+    """Create (or bring up to date) the event stream and the dead-letter stream."""
+    for config in (
+        StreamConfig(
+            name=STREAM,
+            subjects=[STREAM_SUBJECTS],
+            storage=StorageType.FILE,
+            duplicate_window=DUPLICATE_WINDOW_SECONDS,
+        ),
+        StreamConfig(
+            name=DEAD_LETTER_STREAM,
+            subjects=[f"{DEAD_LETTER_ROOT}.>"],
+            storage=StorageType.FILE,
+            duplicate_window=DUPLICATE_WINDOW_SECONDS,
+        ),
+    ):
+        try:
+            await js.stream_info(config.name or "")
+            await js.update_stream(config)
+        except NotFoundError:
+            await js.add_stream(config)
+
+
+INSERT_RECEIPT = """
+INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2, $3)
+ON CONFLICT DO NOTHING RETURNING 1
+"""
+
+
+async def first_receipt(conn: Connection, consumer: str, event: Event[Any]) -> bool:
+    """Record the event in the inbox; False when this consumer has applied it before."""
+    return (
+        await conn.fetchval(INSERT_RECEIPT, consumer, event.event_id, event.event_type) is not None
+    )
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A durable pull consumer: its name, the subjects it filters, and its handler."""
+
+    durable: str
+    subjects: tuple[str, ...]
+    handle: EventHandler
+
+
+class DurableConsumer:
+    """Pulls a durable consumer and applies each event through its handler.
+
+    A handler error NAKs with a delay from `backoff`; at `max_deliver` the message
+    goes to the dead-letter stream and is terminated, so nothing is lost silently.
+    """
+
+    def __init__(
+        self,
+        js: JetStreamContext,
+        subscription: Subscription,
+        *,
+        max_deliver: int,
+        backoff: Sequence[float],
+        batch_size: int = 50,
+    ) -> None:
+        self._js = js
+        self._sub = subscription
+        self._max_deliver = max_deliver
+        self._backoff = tuple(backoff) or (1.0,)
+        self._batch_size = batch_size
+        self._stopping = asyncio.Event()
+
+    async def ensure(self) -> None:
+        config = ConsumerConfig(
+            name=self._sub.durable,
+            durable_name=self._sub.durable,
+            filter_subjects=list(self._sub.subjects),
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            ack_wait=30.0,
+            # one more than ours: the last delivery is ours to dead-letter
+            max_deliver=self._max_deliver + 1,
+            max_ack_pending=1000,
+        )
+        await self._js.add_consumer(STREAM, config)
+
+    async def run(self) -> None:
+        await self.ensure()
+        pull = await self._js.pull_subscribe_bind(durable=self._sub.durable, stream=STREAM)
+        while not self._stopping.is_set():
+            raise_if_cancelling()
+            try:
+                messages = await pull.fetch(self._batch_size, timeout=1.0)
+            except (NatsTimeoutError, TimeoutError):
+                raise_if_cancelling()
+                continue
+            except Exception as error:  # broker away: the client reconnects; try again
+                raise_if_cancelling()
+                log.warning("consumer fetch failed", extra={"error": repr(error)})
+                await asyncio.sleep(0.5)
+                continue
+            for message in messages:
+                await self.process(message)
+
+    async def process(self, message: Msg) -> None:
+        parent = extract_trace_context(dict(message.headers or {}))
+        with tracer.start_as_current_span(
+            f"{message.subject} process",
+            context=parent,
+            kind=trace.SpanKind.CONSUMER,
+            attributes={
+                "messaging.system": "nats",
+                "messaging.consumer.group.name": self._sub.durable,
+            },
+        ):
+            try:
+                await self._sub.handle(parse_event(message.data))
+            except Exception as error:
+                await self._fail(message, error)
+                return
+            await message.ack()
+
+    async def _fail(self, message: Msg, error: Exception) -> None:
+        delivered = message.metadata.num_delivered
+        log.warning(
+            "event handler failed",
+            extra={
+                "consumer": self._sub.durable,
+                "subject": message.subject,
+                "delivered": delivered,
+                "error": type(error).__name__,
+            },
+        )
+        if delivered >= self._max_deliver:
+            await dead_letter(self._js, self._sub.durable, message, error)
+            await message.term()
+            return
+        delay = self._backoff[min(delivered - 1, len(self._backoff) - 1)]
+        await message.nak(delay=delay)
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+
+async def dead_letter(js: JetStreamContext, consumer: str, message: Msg, error: Exception) -> None:
+    """Keep the message in the dead-letter stream with what went wrong, for operators."""
+    meta = message.metadata
+    headers = {
+        "Nats-Msg-Id": f"{consumer}:{meta.sequence.stream}",
+        "Bosattning-Original-Subject": message.subject,
+        "Bosattning-Consumer": consumer,
+        "Bosattning-Stream-Sequence": str(meta.sequence.stream),
+        "Bosattning-Deliveries": str(meta.num_delivered),
+        "Bosattning-Error": type(error).__name__,
+    }
+    await js.publish(
+        f"{DEAD_LETTER_ROOT}.{consumer}.{message.subject}", message.data, headers=headers
+    )

@@ -1,0 +1,171 @@
+"""GraphQL pieces every subgraph shares: typed errors, authentication, permissions, the view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from graphql import GraphQLError, GraphQLResolveInfo
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.permission import BasePermission
+from strawberry.types import Info
+
+from bosattning_runtime.auth import Principal, TokenVerifier, principal_from_authorization_header
+from bosattning_runtime.errors import AuthenticationError, DomainError
+
+DepsT = TypeVar("DepsT")
+
+# Root fields anyone may ask for: the gateway needs `_service` to compose.
+PUBLIC_ROOT_FIELDS = frozenset({"__typename", "__schema", "__type", "_service"})
+
+
+@dataclass
+class RequestContext(Generic[DepsT]):
+    """What a resolver sees: the verified principal (or why there is none) and the service."""
+
+    deps: DepsT
+    principal: Principal | None
+    auth_error: str | None
+    request: Request | WebSocket | None = None
+    response: Response | WebSocket | None = None
+    loaders: dict[str, Any] = field(default_factory=dict)
+
+
+def principal_of(info: Info[RequestContext[Any], None]) -> Principal:
+    """The caller; resolvers behind the deny-by-default extension always have one."""
+    principal = info.context.principal
+    if principal is None:
+        raise GraphQLError("authentication required", extensions={"code": "UNAUTHENTICATED"})
+    return principal
+
+
+class DenyUnauthenticated(SchemaExtension):
+    """Deny by default: no root field but the public ones resolves without a valid token."""
+
+    def resolve(
+        self,
+        _next: Callable[..., Any],
+        root: Any,
+        info: GraphQLResolveInfo[Any],
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        if info.path.prev is None and info.field_name not in PUBLIC_ROOT_FIELDS:
+            context = info.context
+            if getattr(context, "principal", None) is None:
+                reason = getattr(context, "auth_error", None) or "a bearer token is required"
+                raise GraphQLError(reason, extensions={"code": "UNAUTHENTICATED"})
+        return _next(root, info, *args, **kwargs)
+
+
+Rule = Callable[[Principal, Mapping[str, Any]], bool]
+
+
+def permission(name: str, rule: Rule, message: str) -> type[BasePermission]:
+    """A permission class: FORBIDDEN unless `rule(principal, field arguments)` holds."""
+
+    def has_permission(self: BasePermission, source: Any, info: Info, **kwargs: Any) -> bool:
+        principal = info.context.principal
+        return principal is not None and rule(principal, kwargs)
+
+    return type(
+        name,
+        (BasePermission,),
+        {
+            "message": message,
+            "error_extensions": {"code": "FORBIDDEN"},
+            "has_permission": has_permission,
+        },
+    )
+
+
+@strawberry.federation.interface(
+    description="A rule or input problem, returned in a mutation payload."
+)
+class Error:
+    code: str
+    message: str
+    field: str | None
+
+
+@strawberry.federation.type(
+    shareable=True, description="The input breaks a rule; nothing was changed."
+)
+class ValidationError(Error):
+    pass
+
+
+@strawberry.federation.type(shareable=True, description="Something the input names does not exist.")
+class NotFound(Error):
+    pass
+
+
+@strawberry.federation.type(
+    shareable=True, description="The input conflicts with the current state."
+)
+class Conflict(Error):
+    pass
+
+
+def user_error(error: DomainError) -> ValidationError | NotFound | Conflict:
+    """Map a domain error to its typed GraphQL error by its code's suffix."""
+    if error.code.endswith("_NOT_FOUND"):
+        return NotFound(code=error.code, message=error.message, field=error.field)
+    if error.code.endswith("_CONFLICT") or error.code == "IDEMPOTENCY_KEY_REUSED":
+        return Conflict(code=error.code, message=error.message, field=error.field)
+    return ValidationError(code=error.code, message=error.message, field=error.field)
+
+
+ERROR_TYPES = (ValidationError, NotFound, Conflict)
+
+
+class SubgraphView(GraphQL[RequestContext[Any], None]):
+    """The strawberry ASGI view: verifies the bearer token into the request context."""
+
+    def __init__(
+        self,
+        schema: strawberry.federation.Schema,
+        verifier: TokenVerifier,
+        deps: Any,
+        *,
+        development: bool,
+    ) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if development else None,
+            allow_queries_via_get=False,
+        )
+        self._verifier = verifier
+        self._deps = deps
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> RequestContext[Any]:
+        header = request.headers.get("authorization")
+        principal: Principal | None = None
+        auth_error: str | None = None
+        if header is not None:
+            try:
+                principal = principal_from_authorization_header(header, self._verifier)
+            except AuthenticationError as error:
+                auth_error = str(error)
+        return RequestContext(self._deps, principal, auth_error, request, response)
+
+
+def subgraph_schema(
+    *, query: type, mutation: type | None = None, types: Sequence[type] = ()
+) -> strawberry.federation.Schema:
+    """A federation 2.9 subgraph schema, deny-by-default, with parser and validation caches."""
+    return strawberry.federation.Schema(
+        query=query,
+        mutation=mutation,
+        types=list(types),
+        federation_version="2.9",
+        extensions=[DenyUnauthenticated, ParserCache, ValidationCache],
+    )

@@ -1,0 +1,228 @@
+"""Command and event handlers: each opens the one transaction (state, audit, outbox or inbox)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+from bosattning_contracts.anvisning import AnvisningRevisionConfirmed, AnvisningRevisionRefused
+from bosattning_contracts.envelope import Event
+from bosattning_runtime import commands
+from bosattning_runtime.audit import record_audit
+from bosattning_runtime.bus import first_receipt
+from bosattning_runtime.clock import Clock, decidable_years
+from bosattning_runtime.commands import IdempotencyKey
+from bosattning_runtime.db import Connection, Pool, unit_of_work
+from bosattning_runtime.outbox import enqueue
+
+from bosattning_kommuntal import domain, events, store
+from bosattning_kommuntal.domain import Blocking, RevisionStatus, Row
+
+CONSUMER = "kommuntal"
+
+
+@dataclass(frozen=True)
+class Deps:
+    pool: Pool
+    clock: Clock
+    revision_timeout: timedelta
+
+
+@dataclass(frozen=True)
+class SetLanstal:
+    year: int
+    lanskod: str
+    lanstal: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class DecideKommuntal:
+    year: int
+    lanskod: str
+    rows: tuple[Row, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class RequestRevision:
+    year: int
+    lanskod: str
+    rows: tuple[Row, ...]
+    reason: str
+
+
+async def _audit_and_publish(
+    conn: Connection,
+    actor: str,
+    action: str,
+    aggregate_id: str,
+    evts: Sequence[Event[Any]],
+    details: dict[str, object],
+) -> None:
+    await record_audit(
+        conn,
+        occurred_at=evts[0].occurred_at,
+        actor=actor,
+        action=action,
+        aggregate_id=aggregate_id,
+        details=details,
+    )
+    await enqueue(conn, evts)
+
+
+def _checked_key(deps: Deps, year: int, lanskod: str) -> tuple[int, str]:
+    return domain.check_year(year, decidable_years(deps.clock)), domain.check_lanskod(lanskod)
+
+
+async def set_lanstal(
+    deps: Deps, actor: str, cmd: SetLanstal, key: IdempotencyKey | None
+) -> dict[str, Any]:
+    """Set or revise a county's länstal for a year (a new version)."""
+
+    async def work(conn: Connection) -> dict[str, Any]:
+        year, lanskod = _checked_key(deps, cmd.year, cmd.lanskod)
+        by = domain.decided(actor, deps.clock.now(), cmd.reason)
+        await store.lock_county_year(conn, year, lanskod)
+        current = await store.current_lanstal(conn, year, lanskod)
+        lanstal = domain.set_lanstal(current, year, lanskod, cmd.lanstal, by)
+        await store.save_lanstal(conn, lanstal)
+        evt = events.lanstal_set(lanstal, None if current is None else current.version)
+        await _audit_and_publish(
+            conn, actor, "setLanstal", evt.aggregate_id, [evt], {"version": lanstal.version}
+        )
+        return {"year": year, "lanskod": lanskod, "version": lanstal.version}
+
+    return await commands.execute(deps.pool, key, work)
+
+
+async def decide_kommuntal(
+    deps: Deps, actor: str, cmd: DecideKommuntal, key: IdempotencyKey | None
+) -> dict[str, Any]:
+    """The first kommuntal decision of a county and year."""
+
+    async def work(conn: Connection) -> dict[str, Any]:
+        year, lanskod = _checked_key(deps, cmd.year, cmd.lanskod)
+        by = domain.decided(actor, deps.clock.now(), cmd.reason)
+        await store.lock_county_year(conn, year, lanskod)
+        lanstal = await store.current_lanstal(conn, year, lanskod)
+        existing = await store.current_decision(conn, year, lanskod)
+        decision = domain.decide_first(lanstal, existing, cmd.rows, by, year, lanskod)
+        await store.save_decision(conn, decision)
+        evt = events.kommuntal_decided(decision)
+        await _audit_and_publish(
+            conn, actor, "decideKommuntal", evt.aggregate_id, [evt], {"version": decision.version}
+        )
+        return {"year": year, "lanskod": lanskod, "version": decision.version}
+
+    return await commands.execute(deps.pool, key, work)
+
+
+async def request_revision(
+    deps: Deps, actor: str, cmd: RequestRevision, key: IdempotencyKey | None
+) -> dict[str, Any]:
+    """Ask the settlement unit to reconcile a revised kommuntal (DESIGN §4)."""
+
+    async def work(conn: Connection) -> dict[str, Any]:
+        year, lanskod = _checked_key(deps, cmd.year, cmd.lanskod)
+        by = domain.decided(actor, deps.clock.now(), cmd.reason)
+        await store.lock_county_year(conn, year, lanskod)
+        request = domain.request_revision(
+            await store.current_lanstal(conn, year, lanskod),
+            await store.current_decision(conn, year, lanskod),
+            await store.open_request(conn, year, lanskod),
+            cmd.rows,
+            by,
+            uuid4(),
+            deps.revision_timeout,
+            year,
+            lanskod,
+        )
+        await store.save_request(conn, request)
+        evt = events.revision_requested(request)
+        await _audit_and_publish(
+            conn,
+            actor,
+            "requestKommuntalRevision",
+            evt.aggregate_id,
+            [evt],
+            {"kind": request.kind.value},
+        )
+        return {"requestId": str(request.request_id)}
+
+    return await commands.execute(deps.pool, key, work)
+
+
+async def on_revision_confirmed(deps: Deps, event: AnvisningRevisionConfirmed) -> None:
+    """The settlement unit confirmed: the proposal becomes the next kommuntal version."""
+    async with unit_of_work(deps.pool) as conn:
+        if not await first_receipt(conn, CONSUMER, event):
+            return
+        request = await _open_request(conn, event.payload.request_id)
+        if request is None:
+            return
+        current = await store.current_decision(conn, request.year, request.lanskod)
+        assert current is not None  # a request always names a decided version
+        closed, decision = domain.confirm(request, current, deps.clock.now())
+        await store.close_request(conn, closed)
+        await store.save_decision(conn, decision)
+        evt = events.kommuntal_revised(decision, replaces_version=current.version)
+        await _audit_and_publish(
+            conn,
+            "anvisning",
+            "revisionConfirmed",
+            evt.aggregate_id,
+            [evt],
+            {"version": decision.version, "requestId": str(request.request_id)},
+        )
+
+
+async def on_revision_refused(deps: Deps, event: AnvisningRevisionRefused) -> None:
+    """The settlement unit refused: the version in force stays; the rejection says why."""
+    async with unit_of_work(deps.pool) as conn:
+        if not await first_receipt(conn, CONSUMER, event):
+            return
+        request = await _open_request(conn, event.payload.request_id)
+        if request is None:
+            return
+        blocking = [Blocking(b.kommunkod, b.used, b.proposed) for b in event.payload.blocking]
+        closed = domain.refuse(request, blocking, deps.clock.now())
+        await _reject(conn, closed, "anvisning")
+
+
+async def expire_revisions(deps: Deps) -> int:
+    """Expire every open request past its time; one transaction each. Returns the count."""
+    async with deps.pool.acquire() as conn:
+        due = await store.expired_request_ids(conn, deps.clock.now())
+    expired = 0
+    for request_id in due:
+        async with unit_of_work(deps.pool) as conn:
+            request = await _open_request(conn, request_id)
+            if request is None or request.expires_at > deps.clock.now():
+                continue
+            await _reject(conn, domain.expire(request, deps.clock.now()), "system")
+            expired += 1
+    return expired
+
+
+async def _open_request(conn: Connection, request_id: UUID) -> domain.RevisionRequest | None:
+    request = await store.request_for_update(conn, request_id)
+    if request is None or request.status is not RevisionStatus.OPEN:
+        return None  # answered or expired already: a late reply changes nothing
+    return request
+
+
+async def _reject(conn: Connection, closed: domain.RevisionRequest, actor: str) -> None:
+    await store.close_request(conn, closed)
+    evt = events.revision_rejected(closed)
+    await _audit_and_publish(
+        conn,
+        actor,
+        f"revision{closed.status.value.capitalize()}",
+        evt.aggregate_id,
+        [evt],
+        {"requestId": str(closed.request_id)},
+    )

@@ -1,0 +1,218 @@
+"""GraphQL types of the kommuntal subgraph: the Lan and Kommun entities and the decisions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import strawberry
+from bosattning_contracts.kommuntal import RevisionKind as ContractRevisionKind
+from bosattning_contracts.reference import kommun_by_kod, kommuner_in_lan, lan_by_kod
+from bosattning_runtime.graphql import RequestContext
+from strawberry.types import Info
+
+from bosattning_kommuntal import domain, store
+from bosattning_kommuntal.handlers import Deps
+
+KInfo = Info[RequestContext[Deps], None]
+
+
+def deps_of(info: KInfo) -> Deps:
+    return info.context.deps
+
+
+@strawberry.type
+class Lanstal:
+    year: int
+    lanskod: str
+    version: int
+    lanstal: int
+    reason: str
+    decided_by: str
+    decided_at: datetime
+
+    @staticmethod
+    def of(value: domain.Lanstal) -> Lanstal:
+        d = value.decided
+        return Lanstal(
+            year=value.year,
+            lanskod=value.lanskod,
+            version=value.version,
+            lanstal=value.lanstal,
+            reason=d.reason,
+            decided_by=d.by,
+            decided_at=d.at,
+        )
+
+
+@strawberry.type
+class KommuntalRow:
+    kommunkod: str
+    kommuntal: int
+
+    @strawberry.field
+    def kommun(self) -> Kommun:
+        return Kommun(kommunkod=self.kommunkod)
+
+
+@strawberry.type(description="An immutable version of a county's kommuntal decision for a year.")
+class KommuntalDecision:
+    year: int
+    lanskod: str
+    version: int
+    lanstal_version: int
+    rows: list[KommuntalRow]
+    total: int
+    reason: str
+    decided_by: str
+    decided_at: datetime
+    request_id: UUID | None
+    replaces_version: int | None
+
+    @strawberry.field(description="True when a newer länstal version awaits a new division.")
+    async def needs_new_division(self, info: KInfo) -> bool:
+        async with deps_of(info).pool.acquire() as conn:
+            current = await store.current_lanstal(conn, self.year, self.lanskod)
+        return current is not None and current.version > self.lanstal_version
+
+    @staticmethod
+    def of(value: domain.KommuntalDecision) -> KommuntalDecision:
+        d = value.decided
+        return KommuntalDecision(
+            year=value.year,
+            lanskod=value.lanskod,
+            version=value.version,
+            lanstal_version=value.lanstal_version,
+            rows=[KommuntalRow(kommunkod=r.kommunkod, kommuntal=r.kommuntal) for r in value.rows],
+            total=value.total,
+            reason=d.reason,
+            decided_by=d.by,
+            decided_at=d.at,
+            request_id=value.request_id,
+            replaces_version=value.version - 1 or None,
+        )
+
+
+@strawberry.type
+class BlockingRow:
+    kommunkod: str
+    used: int
+    proposed: int
+
+
+RevisionKind = strawberry.enum(ContractRevisionKind, name="RevisionKind")
+RevisionStatus = strawberry.enum(domain.RevisionStatus)
+
+
+@strawberry.type(
+    description="A proposed change to a published kommuntal, reconciled with the settlement unit."
+)
+class KommuntalRevisionRequest:
+    request_id: UUID
+    year: int
+    lanskod: str
+    kind: RevisionKind  # type: ignore[valid-type]
+    status: RevisionStatus  # type: ignore[valid-type]
+    base_version: int
+    lanstal_version: int
+    rows: list[KommuntalRow]
+    reason: str
+    requested_by: str
+    requested_at: datetime
+    expires_at: datetime
+    resolved_at: datetime | None
+    blocking: list[BlockingRow]
+
+    @staticmethod
+    def of(value: domain.RevisionRequest) -> KommuntalRevisionRequest:
+        d = value.decided
+        return KommuntalRevisionRequest(
+            request_id=value.request_id,
+            year=value.year,
+            lanskod=value.lanskod,
+            kind=value.kind,
+            status=value.status,
+            base_version=value.base_version,
+            lanstal_version=value.lanstal_version,
+            rows=[KommuntalRow(kommunkod=r.kommunkod, kommuntal=r.kommuntal) for r in value.rows],
+            reason=d.reason,
+            requested_by=d.by,
+            requested_at=d.at,
+            expires_at=value.expires_at,
+            resolved_at=value.resolved_at,
+            blocking=[
+                BlockingRow(kommunkod=b.kommunkod, used=b.used, proposed=b.proposed)
+                for b in value.blocking
+            ],
+        )
+
+
+@strawberry.federation.type(keys=["lanskod"], description="A county (län).")
+class Lan:
+    lanskod: str
+
+    @strawberry.field
+    def namn(self) -> str:
+        lan = lan_by_kod(self.lanskod)
+        return lan.namn if lan else ""
+
+    @strawberry.field
+    def kommuner(self) -> list[Kommun]:
+        return [Kommun(kommunkod=k.kommunkod) for k in kommuner_in_lan(self.lanskod)]
+
+    @strawberry.field(description="The länstal version in force for the year.")
+    async def lanstal(self, info: KInfo, year: int) -> Lanstal | None:
+        async with deps_of(info).pool.acquire() as conn:
+            value = await store.current_lanstal(conn, year, self.lanskod)
+        return None if value is None else Lanstal.of(value)
+
+    @strawberry.field
+    async def lanstal_history(self, info: KInfo, year: int) -> list[Lanstal]:
+        async with deps_of(info).pool.acquire() as conn:
+            return [Lanstal.of(v) for v in await store.lanstal_history(conn, year, self.lanskod)]
+
+    @strawberry.field(description="The kommuntal decision version in force for the year.")
+    async def kommuntal(self, info: KInfo, year: int) -> KommuntalDecision | None:
+        async with deps_of(info).pool.acquire() as conn:
+            value = await store.current_decision(conn, year, self.lanskod)
+        return None if value is None else KommuntalDecision.of(value)
+
+    @strawberry.field
+    async def kommuntal_history(self, info: KInfo, year: int) -> list[KommuntalDecision]:
+        async with deps_of(info).pool.acquire() as conn:
+            history = await store.decision_history(conn, year, self.lanskod)
+        return [KommuntalDecision.of(v) for v in history]
+
+    @strawberry.field
+    async def kommuntal_revisions(self, info: KInfo, year: int) -> list[KommuntalRevisionRequest]:
+        async with deps_of(info).pool.acquire() as conn:
+            requests = await store.requests_of_year(conn, year, self.lanskod)
+        return [KommuntalRevisionRequest.of(r) for r in requests]
+
+    @classmethod
+    def resolve_reference(cls, info: KInfo, lanskod: str) -> Lan:
+        return cls(lanskod=lanskod)
+
+
+@strawberry.federation.type(keys=["kommunkod"], description="A municipality (kommun).")
+class Kommun:
+    kommunkod: str
+
+    @strawberry.field
+    def namn(self) -> str:
+        kommun = kommun_by_kod(self.kommunkod)
+        return kommun.namn if kommun else ""
+
+    @strawberry.field
+    def lan(self) -> Lan:
+        kommun = kommun_by_kod(self.kommunkod)
+        return Lan(lanskod=kommun.lanskod if kommun else "")
+
+    @strawberry.field(description="The kommuntal in force for the year, from the current decision.")
+    async def kommuntal(self, info: KInfo, year: int) -> int | None:
+        async with deps_of(info).pool.acquire() as conn:
+            return await store.kommuntal_of_kommun(conn, self.kommunkod, year)
+
+    @classmethod
+    def resolve_reference(cls, info: KInfo, kommunkod: str) -> Kommun:
+        return cls(kommunkod=kommunkod)

@@ -1,0 +1,130 @@
+"""Sample events shared by the contracts tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from bosattning_contracts.anvisning import (
+    AnvisningRevisionConfirmed,
+    AnvisningRevisionConfirmedPayload,
+    AnvisningRevisionRefused,
+    AnvisningRevisionRefusedPayload,
+)
+from bosattning_contracts.envelope import Event
+from bosattning_contracts.kommuntal import (
+    KommuntalDecided,
+    KommuntalDecisionPayload,
+    KommuntalRevised,
+    KommuntalRevisedPayload,
+    KommuntalRevisionRejected,
+    KommuntalRevisionRejectedPayload,
+    KommuntalRevisionRequested,
+    KommuntalRevisionRequestedPayload,
+    RejectionReason,
+    RevisionKind,
+)
+from bosattning_contracts.lanstal import LanstalSet, LanstalSetPayload
+from bosattning_contracts.rows import BlockingRow, KommuntalRow
+
+WHEN = datetime(2022, 1, 15, 9, 30, tzinfo=UTC)
+TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+REQUEST_ID = UUID("6f1c1c4e-0b7a-4f0e-9d55-2b2f3f0a9c11")
+# Jönköping's kommuntal 2022 (länstal 255, SFS 2021:870); Sävsjö 0.
+JONKOPING_2022 = (
+    ("0604", 4),
+    ("0617", 10),
+    ("0642", 9),
+    ("0643", 18),
+    ("0662", 18),
+    ("0665", 13),
+    ("0680", 119),
+    ("0682", 8),
+    ("0683", 31),
+    ("0684", 0),
+    ("0685", 13),
+    ("0686", 4),
+    ("0687", 8),
+)
+
+
+def _rows() -> tuple[KommuntalRow, ...]:
+    return tuple(KommuntalRow(kommunkod=kod, kommuntal=tal) for kod, tal in JONKOPING_2022)
+
+
+def build_samples() -> dict[str, Event[Any]]:
+    """One valid event of each type, keyed by event type."""
+    blocking = (BlockingRow(kommunkod="0680", used=40, proposed=30),)
+    events: list[Event[Any]] = [
+        LanstalSet.create(
+            payload=LanstalSetPayload(
+                year=2022, lanskod="06", lanstal=255, version=1, decided_at=WHEN
+            ),
+            occurred_at=WHEN,
+        ),
+        KommuntalDecided.create(
+            payload=KommuntalDecisionPayload(
+                year=2022,
+                lanskod="06",
+                version=1,
+                lanstal_version=1,
+                rows=_rows(),
+                decided_at=WHEN,
+            ),
+            occurred_at=WHEN,
+            trace_context={
+                "traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+            },
+        ),
+        KommuntalRevised.create(
+            payload=KommuntalRevisedPayload(
+                year=2022,
+                lanskod="06",
+                version=2,
+                lanstal_version=1,
+                rows=_rows(),
+                decided_at=WHEN,
+                replaces_version=1,
+                request_id=REQUEST_ID,
+            ),
+            occurred_at=WHEN,
+        ),
+        KommuntalRevisionRequested.create(
+            payload=KommuntalRevisionRequestedPayload(
+                request_id=REQUEST_ID,
+                year=2022,
+                lanskod="06",
+                kind=RevisionKind.OVERENSKOMMELSE,
+                current_version=1,
+                lanstal_version=1,
+                rows=_rows(),
+                requested_at=WHEN,
+                expires_at=datetime(2022, 1, 22, tzinfo=UTC),
+            ),
+            occurred_at=WHEN,
+        ),
+        KommuntalRevisionRejected.create(
+            payload=KommuntalRevisionRejectedPayload(
+                request_id=REQUEST_ID,
+                year=2022,
+                lanskod="06",
+                reason=RejectionReason.REFUSED,
+                blocking=blocking,
+            ),
+            occurred_at=WHEN,
+        ),
+        AnvisningRevisionConfirmed.create(
+            payload=AnvisningRevisionConfirmedPayload(
+                request_id=REQUEST_ID, year=2022, lanskod="06"
+            ),
+            occurred_at=WHEN,
+        ),
+        AnvisningRevisionRefused.create(
+            payload=AnvisningRevisionRefusedPayload(
+                request_id=REQUEST_ID, year=2022, lanskod="06", blocking=blocking
+            ),
+            occurred_at=WHEN,
+        ),
+    ]
+    return {event.event_type: event for event in events}
