@@ -103,9 +103,7 @@ def test_a_new_lanstal_version_follows_the_current_one_and_a_same_value_is_no_ch
         domain.set_lanstal(second, 2017, "06", 697, BY)
 
 
-def test_a_revision_with_the_same_lanstal_is_an_agreement_and_one_after_a_new_lanstal_a_new_division() -> (
-    None
-):
+def test_a_revision_is_an_agreement_unless_the_lanstal_changed_then_a_new_division() -> None:
     moved = rows({**JONKOPING, "0680": 115, "0604": 8})
     agreement = domain.request_revision(
         lanstal(), decision(), None, moved, BY, uuid4(), timedelta(days=7), 2022, "06"
