@@ -23,7 +23,8 @@ def sdl_path(service: str) -> Path:
 def stale_sdl() -> list[str]:
     """The services whose committed SDL differs from what their schema exports now."""
     return [
-        s for s in SERVICES
+        s
+        for s in SERVICES
         if not sdl_path(s).exists() or sdl_path(s).read_text("utf-8") != exported_sdl(s)
     ]
 

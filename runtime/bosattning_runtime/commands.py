@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,3 +106,32 @@ def _unwrap(outcome: JsonObject) -> JsonObject:
         raise DomainError(e["code"], e["message"], e["field"])
     result: JsonObject = outcome["ok"]
     return result
+
+
+class BatchRejected(Exception):
+    """A batch command broke rules: nothing of it was committed. `errors` by item index."""
+
+    def __init__(self, errors: list[tuple[int, DomainError]]) -> None:
+        super().__init__("; ".join(f"item {i}: {e.code} {e.message}" for i, e in errors))
+        self.errors = errors
+
+
+async def execute_batch(pool: Pool, steps: Sequence[Work]) -> list[JsonObject]:
+    """Run many commands in one transaction, all or nothing.
+
+    Each step runs in its own savepoint so that every broken rule is found and
+    reported, not just the first; any error rolls the whole batch back.
+    """
+    results: list[JsonObject] = []
+    errors: list[tuple[int, DomainError]] = []
+    async with pool.acquire() as conn, conn.transaction():
+        for index, step in enumerate(steps):
+            outcome = await _attempt(conn, step)
+            if "error" in outcome:
+                e = outcome["error"]
+                errors.append((index, DomainError(e["code"], e["message"], e["field"])))
+            else:
+                results.append(outcome["ok"])
+        if errors:
+            raise BatchRejected(errors)
+    return results

@@ -161,13 +161,10 @@ def _check_row(lanskod: str, row: Row, field: str, seen: set[str]) -> None:
 def set_lanstal(
     current: Lanstal | None, year: int, lanskod: str, lanstal: int, by: Decided
 ) -> Lanstal:
-    """A new länstal version; the first is version 1."""
+    """A new länstal version; the first is version 1. The same number again is a new
+    decision too (a revised ordinance may confirm a county's länstal)."""
     if lanstal < 0:
         raise fail("NEGATIVE_LANSTAL", "länstal must be ≥ 0", "lanstal")
-    if current is not None and current.lanstal == lanstal:
-        raise fail(
-            "NO_CHANGE", f"länstal is already {lanstal} (version {current.version})", "lanstal"
-        )
     version = 1 if current is None else current.version + 1
     return Lanstal(year, lanskod, version, lanstal, by)
 
@@ -213,7 +210,8 @@ def request_revision(
             f"request {open_request.request_id} for county {lanskod} {year} is still open",
         )
     checked = check_rows(lanskod, rows, lanstal)
-    new_division = lanstal.version > current.lanstal_version
+    # a new division where the länstal in force no longer equals what the decision divides
+    new_division = lanstal.lanstal != current.total
     if not new_division and checked == current.rows:
         raise fail("NO_CHANGE", "the proposed rows equal the kommuntal in force", "rows")
     kind = RevisionKind.NEW_DIVISION if new_division else RevisionKind.OVERENSKOMMELSE

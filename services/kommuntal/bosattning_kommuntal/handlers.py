@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -78,47 +79,60 @@ def _checked_key(deps: Deps, year: int, lanskod: str) -> tuple[int, str]:
     return domain.check_year(year, decidable_years(deps.clock)), domain.check_lanskod(lanskod)
 
 
+async def _set_lanstal(conn: Connection, deps: Deps, actor: str, cmd: SetLanstal) -> dict[str, Any]:
+    year, lanskod = _checked_key(deps, cmd.year, cmd.lanskod)
+    by = domain.decided(actor, deps.clock.now(), cmd.reason)
+    await store.lock_county_year(conn, year, lanskod)
+    current = await store.current_lanstal(conn, year, lanskod)
+    lanstal = domain.set_lanstal(current, year, lanskod, cmd.lanstal, by)
+    await store.save_lanstal(conn, lanstal)
+    evt = events.lanstal_set(lanstal, None if current is None else current.version)
+    await _audit_and_publish(
+        conn, actor, "setLanstal", evt.aggregate_id, [evt], {"version": lanstal.version}
+    )
+    return {"year": year, "lanskod": lanskod, "version": lanstal.version}
+
+
+async def _decide_kommuntal(
+    conn: Connection, deps: Deps, actor: str, cmd: DecideKommuntal
+) -> dict[str, Any]:
+    year, lanskod = _checked_key(deps, cmd.year, cmd.lanskod)
+    by = domain.decided(actor, deps.clock.now(), cmd.reason)
+    await store.lock_county_year(conn, year, lanskod)
+    lanstal = await store.current_lanstal(conn, year, lanskod)
+    existing = await store.current_decision(conn, year, lanskod)
+    decision = domain.decide_first(lanstal, existing, cmd.rows, by, year, lanskod)
+    await store.save_decision(conn, decision)
+    evt = events.kommuntal_decided(decision)
+    await _audit_and_publish(
+        conn, actor, "decideKommuntal", evt.aggregate_id, [evt], {"version": decision.version}
+    )
+    return {"year": year, "lanskod": lanskod, "version": decision.version}
+
+
 async def set_lanstal(
     deps: Deps, actor: str, cmd: SetLanstal, key: IdempotencyKey | None
 ) -> dict[str, Any]:
     """Set or revise a county's länstal for a year (a new version)."""
+    return await commands.execute(
+        deps.pool, key, partial(_set_lanstal, deps=deps, actor=actor, cmd=cmd)
+    )
 
-    async def work(conn: Connection) -> dict[str, Any]:
-        year, lanskod = _checked_key(deps, cmd.year, cmd.lanskod)
-        by = domain.decided(actor, deps.clock.now(), cmd.reason)
-        await store.lock_county_year(conn, year, lanskod)
-        current = await store.current_lanstal(conn, year, lanskod)
-        lanstal = domain.set_lanstal(current, year, lanskod, cmd.lanstal, by)
-        await store.save_lanstal(conn, lanstal)
-        evt = events.lanstal_set(lanstal, None if current is None else current.version)
-        await _audit_and_publish(
-            conn, actor, "setLanstal", evt.aggregate_id, [evt], {"version": lanstal.version}
-        )
-        return {"year": year, "lanskod": lanskod, "version": lanstal.version}
 
-    return await commands.execute(deps.pool, key, work)
+async def import_lanstal(
+    deps: Deps, actor: str, cmds: Sequence[SetLanstal]
+) -> list[dict[str, Any]]:
+    """Many länstal in one transaction, all or nothing (a batch command)."""
+    steps = [partial(_set_lanstal, deps=deps, actor=actor, cmd=cmd) for cmd in cmds]
+    return await commands.execute_batch(deps.pool, steps)
 
 
 async def decide_kommuntal(
     deps: Deps, actor: str, cmd: DecideKommuntal, key: IdempotencyKey | None
 ) -> dict[str, Any]:
     """The first kommuntal decision of a county and year."""
-
-    async def work(conn: Connection) -> dict[str, Any]:
-        year, lanskod = _checked_key(deps, cmd.year, cmd.lanskod)
-        by = domain.decided(actor, deps.clock.now(), cmd.reason)
-        await store.lock_county_year(conn, year, lanskod)
-        lanstal = await store.current_lanstal(conn, year, lanskod)
-        existing = await store.current_decision(conn, year, lanskod)
-        decision = domain.decide_first(lanstal, existing, cmd.rows, by, year, lanskod)
-        await store.save_decision(conn, decision)
-        evt = events.kommuntal_decided(decision)
-        await _audit_and_publish(
-            conn, actor, "decideKommuntal", evt.aggregate_id, [evt], {"version": decision.version}
-        )
-        return {"year": year, "lanskod": lanskod, "version": decision.version}
-
-    return await commands.execute(deps.pool, key, work)
+    step = partial(_decide_kommuntal, deps=deps, actor=actor, cmd=cmd)
+    return await commands.execute(deps.pool, key, step)
 
 
 async def request_revision(

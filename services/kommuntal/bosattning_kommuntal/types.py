@@ -69,11 +69,11 @@ class KommuntalDecision:
     request_id: UUID | None
     replaces_version: int | None
 
-    @strawberry.field(description="True when a newer länstal version awaits a new division.")
+    @strawberry.field(description="True when the länstal in force differs from this division.")
     async def needs_new_division(self, info: KInfo) -> bool:
         async with deps_of(info).pool.acquire() as conn:
             current = await store.current_lanstal(conn, self.year, self.lanskod)
-        return current is not None and current.version > self.lanstal_version
+        return current is not None and current.lanstal != self.total
 
     @staticmethod
     def of(value: domain.KommuntalDecision) -> KommuntalDecision:

@@ -94,13 +94,19 @@ def test_a_decision_without_lanstal_is_refused() -> None:
     assert code_of(error) == "LANSTAL_NOT_FOUND"
 
 
-def test_a_new_lanstal_version_follows_the_current_one_and_a_same_value_is_no_change() -> None:
+def test_a_new_lanstal_version_follows_the_current_one() -> None:
     first = domain.set_lanstal(None, 2017, "06", 940, BY)
     second = domain.set_lanstal(first, 2017, "06", 697, BY)
+    confirmed = domain.set_lanstal(second, 2017, "06", 697, BY)
 
-    assert (first.version, second.version) == (1, 2)
-    with pytest.raises(KommuntalError):
-        domain.set_lanstal(second, 2017, "06", 697, BY)
+    assert (first.version, second.version, confirmed.version) == (1, 2, 3)
+
+
+def test_a_negative_lanstal_is_refused() -> None:
+    with pytest.raises(KommuntalError) as error:
+        domain.set_lanstal(None, 2017, "06", -1, BY)
+
+    assert code_of(error) == "NEGATIVE_LANSTAL"
 
 
 def test_a_revision_is_an_agreement_unless_the_lanstal_changed_then_a_new_division() -> None:
