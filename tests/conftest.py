@@ -87,6 +87,19 @@ def nats_server(state_dir: Path) -> Iterator[NatsServer | str]:
         server.stop()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def traces_file(state_dir: Path) -> Path:
+    """Spans of every in-process service go to one JSON-lines file (the real file exporter)."""
+    from bosattning_runtime.telemetry import configure_tracing
+
+    path = state_dir / "traces.jsonl"
+    configure_tracing(
+        "bosattning-tests",
+        environ={"OTEL_TRACES_EXPORTER": "file", "BOSATTNING_TRACES_FILE": str(path)},
+    )
+    return path
+
+
 @pytest.fixture(scope="session")
 def dev_keys(state_dir: Path) -> DevKeys:
     return generate_keypair(state_dir / "keys")
