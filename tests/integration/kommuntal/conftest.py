@@ -6,23 +6,11 @@ from typing import Any
 import pytest
 from bosattning_kommuntal.app import DEFAULT_PORT, create_app
 
+from tests.examples import JONKOPING_2022
 from tests.integration.conftest import RunningService, StartService
 
-JONKOPING_2022 = {
-    "0604": 4,
-    "0686": 4,
-    "0662": 18,
-    "0617": 10,
-    "0643": 18,
-    "0680": 119,
-    "0642": 9,
-    "0682": 8,
-    "0684": 0,
-    "0687": 8,
-    "0665": 13,
-    "0685": 13,
-    "0683": 31,
-}
+__all__ = ["JONKOPING_2022", "Kommuntal", "rows"]
+
 
 SET_LANSTAL = """
 mutation($input: SetLanstalInput!) { setLanstal(input: $input) {

@@ -17,10 +17,9 @@ from bosattning_contracts.rows import BlockingRow
 from bosattning_kommuntal import handlers
 from nats.aio.client import Client
 
+from tests.examples import JONKOPING_AGREED as AGREED
 from tests.integration.conftest import eventually, subject_count
 from tests.integration.kommuntal.conftest import JONKOPING_2022, Kommuntal
-
-AGREED = {**JONKOPING_2022, "0680": 115, "0604": 8}  # Aneby takes four places from Jönköping
 
 
 async def _decided_and_requested(kommuntal: Kommuntal) -> UUID:

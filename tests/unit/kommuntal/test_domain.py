@@ -10,23 +10,11 @@ from bosattning_contracts.kommuntal import RevisionKind
 from bosattning_kommuntal import domain
 from bosattning_kommuntal.domain import KommuntalError, RevisionStatus, Row
 
+from tests.examples import JONKOPING_2022 as JONKOPING
+from tests.examples import JONKOPING_AGREED
+
 WHEN = datetime(2022, 3, 1, 9, tzinfo=UTC)
 BY = domain.Decided("HSA-1", WHEN, "Beslut")
-JONKOPING = {
-    "0604": 4,
-    "0686": 4,
-    "0662": 18,
-    "0617": 10,
-    "0643": 18,
-    "0680": 119,
-    "0642": 9,
-    "0682": 8,
-    "0684": 0,
-    "0687": 8,
-    "0665": 13,
-    "0685": 13,
-    "0683": 31,
-}
 
 
 def rows(numbers: dict[str, int]) -> tuple[Row, ...]:
@@ -39,6 +27,20 @@ def lanstal(value: int = 255, version: int = 1) -> domain.Lanstal:
 
 def decision() -> domain.KommuntalDecision:
     return domain.decide_first(lanstal(), None, rows(JONKOPING), BY, 2022, "06")
+
+
+def agreement(current: domain.KommuntalDecision) -> domain.RevisionRequest:
+    return domain.request_revision(
+        lanstal(),
+        current,
+        None,
+        rows(JONKOPING_AGREED),
+        BY,
+        uuid4(),
+        timedelta(days=7),
+        2022,
+        "06",
+    )
 
 
 def code_of(error: pytest.ExceptionInfo[KommuntalError]) -> str:
@@ -151,17 +153,7 @@ def test_a_revision_that_changes_nothing_is_refused() -> None:
 
 def test_a_confirmed_revision_is_the_next_version_and_closes_the_request() -> None:
     current = decision()
-    request = domain.request_revision(
-        lanstal(),
-        current,
-        None,
-        rows({**JONKOPING, "0680": 115, "0604": 8}),
-        BY,
-        uuid4(),
-        timedelta(days=7),
-        2022,
-        "06",
-    )
+    request = agreement(current)
     later = WHEN + timedelta(hours=1)
 
     closed, revised = domain.confirm(request, current, later)
@@ -172,17 +164,7 @@ def test_a_confirmed_revision_is_the_next_version_and_closes_the_request() -> No
 
 
 def test_a_request_expires_only_after_its_time() -> None:
-    request = domain.request_revision(
-        lanstal(),
-        decision(),
-        None,
-        rows({**JONKOPING, "0680": 115, "0604": 8}),
-        BY,
-        uuid4(),
-        timedelta(days=7),
-        2022,
-        "06",
-    )
+    request = agreement(decision())
 
     with pytest.raises(KommuntalError):
         domain.expire(request, WHEN + timedelta(days=6))
