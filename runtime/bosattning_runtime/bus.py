@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import nats
 from bosattning_contracts.envelope import Event
@@ -48,8 +49,10 @@ async def connect(url: str, name: str) -> NatsClient:
     async def on_error(error: Exception) -> None:
         log.warning("nats error", extra={"error": repr(error)})
 
+    servers, credentials = nats_servers(url)
     return await nats.connect(
-        url,
+        servers=servers,
+        **credentials,
         name=name,
         max_reconnect_attempts=-1,
         reconnect_time_wait=0.5,
@@ -58,8 +61,27 @@ async def connect(url: str, name: str) -> NatsClient:
     )
 
 
-async def ensure_streams(js: JetStreamContext) -> None:
-    """Create (or bring up to date) the event stream and the dead-letter stream."""
+def nats_servers(url: str) -> tuple[list[str], dict[str, str]]:
+    """`NATS_URL` may list a cluster's servers, comma-separated; credentials given in it are
+    passed explicitly so that they also hold for the servers the client discovers."""
+    servers, credentials = [], {}
+    for part in (p.strip() for p in url.split(",") if p.strip()):
+        parsed = urlsplit(part)
+        if parsed.username:
+            credentials = {
+                "user": unquote(parsed.username),
+                "password": unquote(parsed.password or ""),
+            }
+            part = parsed._replace(netloc=parsed.netloc.rsplit("@", 1)[1]).geturl()
+        servers.append(part)
+    return servers, credentials
+
+
+async def ensure_streams(js: JetStreamContext, replicas: int = 1) -> None:
+    """Create (or bring up to date) the event stream and the dead-letter stream.
+
+    Replicas are never lowered: an operator may have raised them on a cluster.
+    """
     for config in (
         StreamConfig(
             name=STREAM,
@@ -74,11 +96,14 @@ async def ensure_streams(js: JetStreamContext) -> None:
             duplicate_window=DUPLICATE_WINDOW_SECONDS,
         ),
     ):
+        config.num_replicas = replicas
         try:
-            await js.stream_info(config.name or "")
-            await js.update_stream(config)
+            existing = await js.stream_info(config.name or "")
         except NotFoundError:
             await js.add_stream(config)
+            continue
+        config.num_replicas = max(replicas, existing.config.num_replicas or 1)
+        await js.update_stream(config)
 
 
 INSERT_RECEIPT = """

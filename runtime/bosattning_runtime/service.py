@@ -148,7 +148,7 @@ async def _run_bus(res: Resources, subscriptions: Sequence[bus.Subscription]) ->
     js = res.nats.jetstream()
     while True:
         try:
-            await bus.ensure_streams(js)
+            await bus.ensure_streams(js, settings.stream_replicas)
             break
         except Exception as error:
             raise_if_cancelling()

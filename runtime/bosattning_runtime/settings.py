@@ -35,6 +35,7 @@ class Settings:
     consumer_backoff: tuple[float, ...]
     outbox_batch_size: int
     database_pool_size: int
+    stream_replicas: int
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -69,6 +70,7 @@ def load_settings(
         consumer_backoff=reader.seconds_list("BOSATTNING_CONSUMER_BACKOFF", (1.0, 5.0, 30.0)),
         outbox_batch_size=reader.integer("BOSATTNING_OUTBOX_BATCH", 100, 1, 1000),
         database_pool_size=reader.integer(f"{prefix}_DATABASE_POOL_SIZE", 10, 2, 200),
+        stream_replicas=reader.integer("BOSATTNING_STREAM_REPLICAS", 1, 1, 5),
         extra={k: v for k, v in env.items() if k.startswith(f"{prefix}_")},
     )
     if not (settings.jwks_url or settings.jwks_file or settings.public_key_pem):

@@ -37,3 +37,12 @@ def test_every_problem_is_named_at_once_and_start_fails() -> None:
 def test_a_fixed_clock_is_refused_in_production() -> None:
     with pytest.raises(SettingsError, match="BOSATTNING_CLOCK_START"):
         load_settings("kommuntal", 4001, environ={**BASE, "BOSATTNING_CLOCK_START": "2022-01-01"})
+
+
+def test_a_nats_url_may_list_a_cluster_with_credentials_for_every_server() -> None:
+    from bosattning_runtime.bus import nats_servers
+
+    servers, credentials = nats_servers("nats://svc:p%40ss@nats-1:4222, nats://nats-2:4222")
+
+    assert servers == ["nats://nats-1:4222", "nats://nats-2:4222"]
+    assert credentials == {"user": "svc", "password": "p@ss"}
