@@ -12,7 +12,7 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from bosattning_cli.state import REPO_ROOT
 
 MODES = ("development", "test", "production")
 SUBGRAPHS = ("kommuntal", "anvisning", "dialog")

@@ -27,6 +27,7 @@ from bosattning_runtime.devkeys import generate_keypair
 from bosattning_runtime.errors import AuthenticationError, DomainError
 
 from bosattning_cli.servers import EmbeddedPostgres
+from bosattning_cli.state import state_dir_of
 
 import_app = typer.Typer(help="Decide länstal and kommuntal from files, all or nothing.")
 
@@ -35,10 +36,6 @@ StateOption = Annotated[
     Path | None, typer.Option(envvar="BOSATTNING_STATE_DIR", help="State directory.")
 ]
 TokenOption = Annotated[str | None, typer.Option(help="Decide as this token's identity.")]
-
-
-def default_state_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / ".bosattning"
 
 
 @asynccontextmanager
@@ -84,7 +81,7 @@ def _refuse(problems: list[Problem]) -> None:
 @import_app.command("lanstal")
 def import_lanstal(file: Path, state_dir: StateOption = None, token: TokenOption = None) -> None:
     """Länstal per year and county (`ar,lanskod,lansnamn,lanstal,kalla`)."""
-    state_dir = state_dir or default_state_dir()
+    state_dir = state_dir_of(state_dir)
     actor = _actor(state_dir, token)
     if isinstance(actor, Principal) and not access.may_set_lanstal(actor):
         raise typer.BadParameter("only the national role sets länstal", param_hint="--token")
@@ -115,7 +112,7 @@ def import_kommuntal(
     token: TokenOption = None,
 ) -> None:
     """One county's first kommuntal decision for a year (`kod,namn,kommuntal_YYYY`)."""
-    state_dir = state_dir or default_state_dir()
+    state_dir = state_dir_of(state_dir)
     actor = _actor(state_dir, token)
     if isinstance(actor, Principal) and not access.may_decide_kommuntal(actor, lan):
         raise typer.BadParameter(

@@ -85,6 +85,7 @@ class NatsServer:
 
     store_dir: Path
     port: int = field(default_factory=free_port)
+    log_file: Path | None = None
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -93,6 +94,7 @@ class NatsServer:
 
     def start(self) -> str:
         self.store_dir.mkdir(parents=True, exist_ok=True)
+        log = ["-l", str(self.log_file)] if self.log_file else []
         self.process = subprocess.Popen(
             [
                 str(nats_server_binary()),
@@ -103,6 +105,7 @@ class NatsServer:
                 "-js",
                 "-sd",
                 str(self.store_dir),
+                *log,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
