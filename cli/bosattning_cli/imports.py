@@ -42,9 +42,12 @@ TokenOption = Annotated[str | None, typer.Option(help="Decide as this token's id
 async def kommuntal_deps(state: Path) -> AsyncIterator[handlers.Deps]:
     """The kommuntal service's dependencies on its database (the env's, or the embedded one)."""
     url = os.environ.get("KOMMUNTAL_DATABASE_URL")
-    server = None
+    started: EmbeddedPostgres | None = None
     if not url:
         server = EmbeddedPostgres(state / "pg")
+        # attach to the server of a running `up`; otherwise start one just for this import
+        if not (server.datadir / "postmaster.pid").exists():
+            started = server
         server.start()
         url = await server.create_database("kommuntal")
     pool = await create_pool(url, 2)
@@ -57,6 +60,8 @@ async def kommuntal_deps(state: Path) -> AsyncIterator[handlers.Deps]:
         yield handlers.Deps(pool, clock, timedelta(hours=168))
     finally:
         await pool.close()
+        if started is not None:
+            started.stop()
 
 
 def _actor(state: Path, token: str | None) -> Principal | str:
