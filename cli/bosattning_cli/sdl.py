@@ -8,7 +8,10 @@ from pathlib import Path
 from bosattning_cli.gateway import gateway_dir
 
 # service name -> module whose build_schema() gives its subgraph schema
-SERVICES = {"kommuntal": "bosattning_kommuntal.schema"}
+SERVICES = {
+    "kommuntal": "bosattning_kommuntal.schema",
+    "anvisning": "bosattning_anvisning.schema",
+}
 
 
 def exported_sdl(service: str) -> str:

@@ -15,7 +15,9 @@ from bosattning_contracts.reference import (
 )
 
 __all__ = [
+    "ARENDE_ID_PATTERN",
     "FIRST_YEAR",
+    "ArendeId",
     "Count",
     "Kommunkod",
     "Lanskod",
@@ -27,6 +29,9 @@ __all__ = [
 
 FIRST_YEAR = 2016
 """The Settlement Act (SFS 2016:38) came into force in 2016."""
+
+ARENDE_ID_PATTERN = r"^[0-9][0-9-]{0,38}[0-9]$"
+"""Migrationsverket's dossier reference: digits and dashes only, 2–40 characters."""
 
 
 def to_utc(value: datetime) -> datetime:
@@ -48,6 +53,7 @@ def _known_kommunkod(value: str) -> str:
     return value
 
 
+ArendeId = Annotated[str, Field(pattern=ARENDE_ID_PATTERN)]
 Lanskod = Annotated[str, Field(pattern=LANSKOD_PATTERN), AfterValidator(_known_lanskod)]
 Kommunkod = Annotated[str, Field(pattern=KOMMUNKOD_PATTERN), AfterValidator(_known_kommunkod)]
 Year = Annotated[int, Field(ge=FIRST_YEAR)]

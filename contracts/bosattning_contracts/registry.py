@@ -6,7 +6,18 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict
 
-from bosattning_contracts.anvisning import AnvisningRevisionConfirmed, AnvisningRevisionRefused
+from bosattning_contracts.anvisning import (
+    AnvisningCancelled,
+    AnvisningDecided,
+    AnvisningRevisionConfirmed,
+    AnvisningRevisionRefused,
+)
+from bosattning_contracts.arende import ArendeRegistered
+from bosattning_contracts.arsplanering import (
+    ArsplaneringChanged,
+    ArsplaneringDecided,
+    ArsplaneringProposed,
+)
 from bosattning_contracts.envelope import Event
 from bosattning_contracts.kommuntal import (
     KommuntalDecided,
@@ -15,6 +26,7 @@ from bosattning_contracts.kommuntal import (
     KommuntalRevisionRequested,
 )
 from bosattning_contracts.lanstal import LanstalSet
+from bosattning_contracts.mottagande import MottagandeCompleted
 
 __all__ = ["EVENT_CLASSES", "EVENT_TYPES", "UnknownEventType", "parse_event"]
 
@@ -26,6 +38,13 @@ EVENT_CLASSES: Final[tuple[type[Event[Any]], ...]] = (
     KommuntalRevisionRejected,
     AnvisningRevisionConfirmed,
     AnvisningRevisionRefused,
+    ArendeRegistered,
+    ArsplaneringProposed,
+    ArsplaneringDecided,
+    ArsplaneringChanged,
+    AnvisningDecided,
+    AnvisningCancelled,
+    MottagandeCompleted,
 )
 
 EVENT_TYPES: Final[dict[str, type[Event[Any]]]] = {

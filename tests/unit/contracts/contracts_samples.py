@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
 from bosattning_contracts.anvisning import (
+    AnvisningCancelled,
+    AnvisningDecided,
+    AnvisningPayload,
     AnvisningRevisionConfirmed,
     AnvisningRevisionConfirmedPayload,
     AnvisningRevisionRefused,
     AnvisningRevisionRefusedPayload,
+    AnvisningStatus,
+)
+from bosattning_contracts.arende import ArendeRegistered, ArendeRegisteredPayload, Category
+from bosattning_contracts.arsplanering import (
+    ArsplaneringChanged,
+    ArsplaneringDecided,
+    ArsplaneringPayload,
+    ArsplaneringProposed,
+    ArsplaneringStatus,
 )
 from bosattning_contracts.envelope import Event
 from bosattning_contracts.kommuntal import (
@@ -26,11 +38,16 @@ from bosattning_contracts.kommuntal import (
     RevisionKind,
 )
 from bosattning_contracts.lanstal import LanstalSet, LanstalSetPayload
+from bosattning_contracts.mottagande import MottagandeCompleted, MottagandeCompletedPayload
 from bosattning_contracts.rows import BlockingRow, KommuntalRow
 
 WHEN = datetime(2022, 1, 15, 9, 30, tzinfo=UTC)
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 REQUEST_ID = UUID("6f1c1c4e-0b7a-4f0e-9d55-2b2f3f0a9c11")
+ARENDE_ID = "21-123456"
+ANVISNING_ID = UUID("0d9a5b8e-3c1f-4a57-8e2b-6a4f1c2d3e40")
+# Jönköping (0680) 2022: kommuntal 119 spread over the months of the year.
+JONKOPING_MONTHS_2022 = (10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 9)
 # Jönköping's kommuntal 2022 (länstal 255, SFS 2021:870); Sävsjö 0.
 JONKOPING_2022 = (
     ("0604", 4),
@@ -51,6 +68,75 @@ JONKOPING_2022 = (
 
 def _rows() -> tuple[KommuntalRow, ...]:
     return tuple(KommuntalRow(kommunkod=kod, kommuntal=tal) for kod, tal in JONKOPING_2022)
+
+
+def anvisning_payload(**changes: Any) -> AnvisningPayload:
+    """A pending assignment of a household of four to Jönköping, with ``changes``."""
+    data: dict[str, Any] = {
+        "anvisning_id": ANVISNING_ID,
+        "arende_id": ARENDE_ID,
+        "category": Category.ABO,
+        "kommunkod": "0680",
+        "year": 2022,
+        "persons": 4,
+        "decided_at": WHEN,
+        "deadline": date(2022, 3, 15),
+        "beyond_plan": False,
+        "version": 1,
+        "status": AnvisningStatus.PENDING,
+    }
+    return AnvisningPayload(**{**data, **changes})
+
+
+def arsplanering_payload(**changes: Any) -> ArsplaneringPayload:
+    """A proposed annual plan for Jönköping 2022, with ``changes``."""
+    data: dict[str, Any] = {
+        "year": 2022,
+        "kommunkod": "0680",
+        "version": 1,
+        "kommuntal": 119,
+        "months": JONKOPING_MONTHS_2022,
+        "status": ArsplaneringStatus.PROPOSED,
+        "changed_at": WHEN,
+    }
+    return ArsplaneringPayload(**{**data, **changes})
+
+
+def _settlement_samples() -> list[Event[Any]]:
+    decided_plan = {"version": 2, "status": ArsplaneringStatus.DECIDED}
+    return [
+        ArendeRegistered.create(
+            payload=ArendeRegisteredPayload(
+                arende_id=ARENDE_ID,
+                category=Category.ABO,
+                adults=2,
+                children=2,
+                version=1,
+                registered_at=WHEN,
+            ),
+            occurred_at=WHEN,
+        ),
+        AnvisningDecided.create(payload=anvisning_payload(), occurred_at=WHEN),
+        AnvisningCancelled.create(
+            payload=anvisning_payload(version=2, status=AnvisningStatus.CANCELLED),
+            occurred_at=WHEN,
+        ),
+        MottagandeCompleted.create(
+            payload=MottagandeCompletedPayload(
+                anvisning_id=ANVISNING_ID,
+                arende_id=ARENDE_ID,
+                kommunkod="0680",
+                received_on=date(2022, 3, 1),
+                reported_at=WHEN,
+            ),
+            occurred_at=WHEN,
+        ),
+        ArsplaneringProposed.create(payload=arsplanering_payload(), occurred_at=WHEN),
+        ArsplaneringDecided.create(payload=arsplanering_payload(**decided_plan), occurred_at=WHEN),
+        ArsplaneringChanged.create(
+            payload=arsplanering_payload(**{**decided_plan, "version": 3}), occurred_at=WHEN
+        ),
+    ]
 
 
 def build_samples() -> dict[str, Event[Any]]:
@@ -126,5 +212,6 @@ def build_samples() -> dict[str, Event[Any]]:
             ),
             occurred_at=WHEN,
         ),
+        *_settlement_samples(),
     ]
     return {event.event_type: event for event in events}

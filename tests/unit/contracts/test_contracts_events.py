@@ -36,6 +36,13 @@ def test_the_registry_lists_every_event_type() -> None:
             "kommuntal.revision_rejected",
             "anvisning.revision_confirmed",
             "anvisning.revision_refused",
+            "arende.registered",
+            "anvisning.decided",
+            "anvisning.cancelled",
+            "mottagande.completed",
+            "arsplanering.proposed",
+            "arsplanering.decided",
+            "arsplanering.changed",
         ]
     )
     assert sorted(EVENT_TYPES) == EVENT_TYPE_NAMES

@@ -1,0 +1,70 @@
+"""Who may do what in the settlement unit's service (DESIGN §5). Pure predicates."""
+
+from __future__ import annotations
+
+from bosattning_contracts.reference import kommun_by_kod
+from bosattning_runtime.auth import Principal, Role
+
+from bosattning_anvisning.domain import Anvisning, Arende, Category
+
+AGENCY_ROLES = frozenset(r.value for r in Role if r not in (Role.kommun, Role.operator))
+
+
+def may_register(principal: Principal, category: Category) -> bool:
+    """The reception unit registers; for quota refugees the resettlement unit does."""
+    role = Role.vidarebosattning if category is Category.KVOTFLYKTING else Role.mottagningsenhet
+    return principal.has_role(role)
+
+
+def may_decide(principal: Principal) -> bool:
+    return principal.has_role(Role.bosattningsenhet)
+
+
+def _county_role(principal: Principal, kommunkod: str | None) -> bool:
+    kommun = kommun_by_kod(kommunkod or "")
+    return (
+        kommun is not None
+        and kommun.lanskod in principal.lan
+        and (principal.has_role(Role.lansstyrelse) or principal.has_role(Role.regional_expert))
+    )
+
+
+def _own_unit(principal: Principal, arende: Arende) -> bool:
+    return may_register(principal, arende.category) and (
+        arende.enhet is None or principal.enhet == arende.enhet
+    )
+
+
+def _assigned_kommun(principal: Principal, active: Anvisning | None) -> bool:
+    return (
+        active is not None
+        and principal.has_role(Role.kommun)
+        and principal.kommun == active.kommunkod
+    )
+
+
+def may_read_arende(principal: Principal, arende: Arende, active: Anvisning | None) -> bool:
+    """The settlement unit, the case's reception unit, after assignment the assigned
+    municipality, and the county's board and regional expert."""
+    return (
+        principal.has_role(Role.bosattningsenhet)
+        or _own_unit(principal, arende)
+        or _assigned_kommun(principal, active)
+        or _county_role(principal, active.kommunkod if active else arende.kommunkod)
+    )
+
+
+def may_read_needs(principal: Principal, arende: Arende, active: Anvisning | None) -> bool:
+    """Coded needs: not for the county roles."""
+    return (
+        principal.has_role(Role.bosattningsenhet)
+        or _own_unit(principal, arende)
+        or _assigned_kommun(principal, active)
+    )
+
+
+def may_read_counts(principal: Principal, kommunkod: str) -> bool:
+    """Every agency role; a municipality its own."""
+    if principal.roles & AGENCY_ROLES:
+        return True
+    return principal.has_role(Role.kommun) and principal.kommun == kommunkod

@@ -1,0 +1,248 @@
+"""All SQL of the settlement unit's service, and the rows it turns into domain objects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from bosattning_runtime.db import Connection
+
+from bosattning_anvisning.domain import Anvisning, Arende, Capacity, Category, Status
+
+UPSERT_KOMMUNTAL = """
+INSERT INTO kommuntal (year, kommunkod, lanskod, kommuntal, decision_version)
+SELECT $1, k, $2, n, $3 FROM unnest($4::text[], $5::int[]) AS t(k, n)
+ON CONFLICT (year, kommunkod) DO UPDATE
+   SET kommuntal = EXCLUDED.kommuntal, decision_version = EXCLUDED.decision_version
+ WHERE kommuntal.decision_version < EXCLUDED.decision_version
+"""
+CAPACITY = "SELECT * FROM kommuntal WHERE year = $1 AND kommunkod = $2"
+CAPACITIES_OF_LAN_FOR_UPDATE = """
+SELECT * FROM kommuntal WHERE year = $1 AND lanskod = $2 ORDER BY kommunkod FOR UPDATE
+"""
+CAPACITIES = "SELECT * FROM kommuntal WHERE year = $1 AND kommunkod = ANY($2::text[])"
+SET_CAPS = """
+UPDATE kommuntal k SET cap = least(k.kommuntal, t.n)
+FROM unnest($3::text[], $4::int[]) AS t(c, n)
+WHERE k.year = $1 AND k.lanskod = $2 AND k.kommunkod = t.c
+"""
+CLEAR_CAPS = "UPDATE kommuntal SET cap = NULL WHERE year = $1 AND lanskod = $2"
+OPEN_REVISION = "SELECT request_id FROM open_revision WHERE year = $1 AND lanskod = $2"
+HOLD_REVISION = """
+INSERT INTO open_revision (year, lanskod, request_id) VALUES ($1, $2, $3)
+ON CONFLICT (year, lanskod) DO UPDATE SET request_id = EXCLUDED.request_id
+"""
+RELEASE_REVISION = "DELETE FROM open_revision WHERE request_id = $1 RETURNING year, lanskod"
+
+# The capacity check and the use of places in one statement: the row lock
+# serialises concurrent decisions on a municipality, so none can overbook it.
+TAKE_PLACES = """
+UPDATE kommuntal SET used = used + $3
+WHERE year = $1 AND kommunkod = $2 AND used + $3 <= least(kommuntal, coalesce(cap, kommuntal))
+RETURNING used
+"""
+FREE_PLACES = "UPDATE kommuntal SET used = used - $3 WHERE year = $1 AND kommunkod = $2"
+COUNT_RECEIVED = "UPDATE kommuntal SET received = received + $3 WHERE year = $1 AND kommunkod = $2"
+
+ARENDE = "SELECT * FROM arende WHERE arende_id = $1"
+ARENDE_FOR_UPDATE = ARENDE + " FOR UPDATE"
+UPSERT_ARENDE = """
+INSERT INTO arende (arende_id, category, adults, children, kommunkod, needs, enhet, version,
+                    registered_by, registered_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+ON CONFLICT (arende_id) DO UPDATE SET
+    adults = EXCLUDED.adults, children = EXCLUDED.children, kommunkod = EXCLUDED.kommunkod,
+    needs = EXCLUDED.needs, enhet = EXCLUDED.enhet, version = EXCLUDED.version,
+    registered_by = EXCLUDED.registered_by, registered_at = EXCLUDED.registered_at
+"""
+
+ANVISNING = "SELECT * FROM anvisning WHERE anvisning_id = $1"
+ANVISNING_FOR_UPDATE = ANVISNING + " FOR UPDATE"
+ACTIVE_ANVISNING = "SELECT * FROM anvisning WHERE arende_id = $1 AND status <> 'cancelled'"
+ANVISNINGAR_OF_ARENDE = "SELECT * FROM anvisning WHERE arende_id = $1 ORDER BY decided_at"
+ANVISNINGAR = "SELECT * FROM anvisning WHERE anvisning_id = ANY($1::uuid[])"
+INSERT_ANVISNING = """
+INSERT INTO anvisning (anvisning_id, arende_id, category, kommunkod, lanskod, year, persons,
+    decided_by, decided_at, deadline, beyond_plan, override_reason, replaces, status, version)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+"""
+UPDATE_ANVISNING = """
+UPDATE anvisning SET status = $2, version = $3, received_on = $4,
+    cancelled_at = CASE WHEN $2 = 'cancelled' THEN now() ELSE cancelled_at END
+WHERE anvisning_id = $1
+"""
+INSERT_CONFLICT = """
+INSERT INTO mottagande_conflict (anvisning_id, received_on, reported_at) VALUES ($1, $2, $3)
+ON CONFLICT DO NOTHING
+"""
+
+
+def to_capacity(row: Any) -> Capacity:
+    return Capacity(
+        row["year"],
+        row["kommunkod"],
+        row["lanskod"],
+        row["kommuntal"],
+        row["decision_version"],
+        row["cap"],
+        row["used"],
+        row["received"],
+    )
+
+
+def to_arende(row: Any) -> Arende:
+    return Arende(
+        row["arende_id"],
+        Category(row["category"]),
+        row["adults"],
+        row["children"],
+        row["kommunkod"],
+        tuple(row["needs"]),
+        row["enhet"],
+        row["version"],
+        row["registered_by"],
+        row["registered_at"],
+    )
+
+
+def to_anvisning(row: Any) -> Anvisning:
+    return Anvisning(
+        row["anvisning_id"],
+        row["arende_id"],
+        Category(row["category"]),
+        row["kommunkod"],
+        row["lanskod"],
+        row["year"],
+        row["persons"],
+        row["decided_by"],
+        row["decided_at"],
+        row["deadline"],
+        row["beyond_plan"],
+        row["override_reason"],
+        row["replaces"],
+        Status(row["status"]),
+        row["version"],
+        row["received_on"],
+    )
+
+
+async def project_kommuntal(
+    conn: Connection, year: int, lanskod: str, version: int, rows: Sequence[tuple[str, int]]
+) -> None:
+    await conn.execute(
+        UPSERT_KOMMUNTAL, year, lanskod, version, [k for k, _ in rows], [n for _, n in rows]
+    )
+
+
+async def capacity(conn: Connection, year: int, kommunkod: str) -> Capacity | None:
+    row = await conn.fetchrow(CAPACITY, year, kommunkod)
+    return None if row is None else to_capacity(row)
+
+
+async def capacities(conn: Connection, year: int, kommunkoder: Sequence[str]) -> list[Capacity]:
+    return [to_capacity(r) for r in await conn.fetch(CAPACITIES, year, list(kommunkoder))]
+
+
+async def lock_capacities_of_lan(conn: Connection, year: int, lanskod: str) -> list[Capacity]:
+    return [to_capacity(r) for r in await conn.fetch(CAPACITIES_OF_LAN_FOR_UPDATE, year, lanskod)]
+
+
+async def hold_revision(
+    conn: Connection, year: int, lanskod: str, request_id: UUID, rows: Sequence[tuple[str, int]]
+) -> None:
+    await conn.execute(HOLD_REVISION, year, lanskod, request_id)
+    await conn.execute(SET_CAPS, year, lanskod, [k for k, _ in rows], [n for _, n in rows])
+
+
+async def release_revision(conn: Connection, request_id: UUID) -> bool:
+    """Lift the cap of this request; False when it holds none (already lifted)."""
+    row = await conn.fetchrow(RELEASE_REVISION, request_id)
+    if row is None:
+        return False
+    await conn.execute(CLEAR_CAPS, row["year"], row["lanskod"])
+    return True
+
+
+async def take_places(conn: Connection, year: int, kommunkod: str, persons: int) -> bool:
+    return await conn.fetchval(TAKE_PLACES, year, kommunkod, persons) is not None
+
+
+async def free_places(conn: Connection, year: int, kommunkod: str, persons: int) -> None:
+    await conn.execute(FREE_PLACES, year, kommunkod, persons)
+
+
+async def count_received(conn: Connection, year: int, kommunkod: str, persons: int) -> None:
+    await conn.execute(COUNT_RECEIVED, year, kommunkod, persons)
+
+
+async def arende(conn: Connection, arende_id: str, *, for_update: bool = False) -> Arende | None:
+    row = await conn.fetchrow(ARENDE_FOR_UPDATE if for_update else ARENDE, arende_id)
+    return None if row is None else to_arende(row)
+
+
+async def save_arende(conn: Connection, a: Arende) -> None:
+    await conn.execute(
+        UPSERT_ARENDE,
+        a.arende_id,
+        a.category.value,
+        a.adults,
+        a.children,
+        a.kommunkod,
+        list(a.needs),
+        a.enhet,
+        a.version,
+        a.registered_by,
+        a.registered_at,
+    )
+
+
+async def anvisning(
+    conn: Connection, anvisning_id: UUID, *, for_update: bool = False
+) -> Anvisning | None:
+    row = await conn.fetchrow(ANVISNING_FOR_UPDATE if for_update else ANVISNING, anvisning_id)
+    return None if row is None else to_anvisning(row)
+
+
+async def anvisningar(conn: Connection, ids: Sequence[UUID]) -> list[Anvisning]:
+    return [to_anvisning(r) for r in await conn.fetch(ANVISNINGAR, list(ids))]
+
+
+async def active_anvisning(conn: Connection, arende_id: str) -> Anvisning | None:
+    row = await conn.fetchrow(ACTIVE_ANVISNING, arende_id)
+    return None if row is None else to_anvisning(row)
+
+
+async def anvisningar_of_arende(conn: Connection, arende_id: str) -> list[Anvisning]:
+    return [to_anvisning(r) for r in await conn.fetch(ANVISNINGAR_OF_ARENDE, arende_id)]
+
+
+async def save_anvisning(conn: Connection, a: Anvisning) -> None:
+    await conn.execute(
+        INSERT_ANVISNING,
+        a.anvisning_id,
+        a.arende_id,
+        a.category.value,
+        a.kommunkod,
+        a.lanskod,
+        a.year,
+        a.persons,
+        a.decided_by,
+        a.decided_at,
+        a.deadline,
+        a.beyond_plan,
+        a.override_reason,
+        a.replaces,
+        a.status.value,
+        a.version,
+    )
+
+
+async def update_anvisning(conn: Connection, a: Anvisning) -> None:
+    await conn.execute(UPDATE_ANVISNING, a.anvisning_id, a.status.value, a.version, a.received_on)
+
+
+async def keep_conflict(
+    conn: Connection, anvisning_id: UUID, received_on: Any, reported_at: Any
+) -> None:
+    await conn.execute(INSERT_CONFLICT, anvisning_id, received_on, reported_at)
