@@ -94,6 +94,11 @@ async def start_service(
             transport=httpx.ASGITransport(app=app), base_url="http://service"
         )
         stack.append((lifespan, client))
+
+        async def ready() -> bool:  # connected to NATS, streams in place
+            return (await client.get("/ready")).status_code == 200
+
+        await eventually(ready)
         return RunningService(app, client, dev_keys, url, nats_url)
 
     yield start

@@ -13,8 +13,9 @@ CREATE TABLE kommuntal (
     used              int NOT NULL DEFAULT 0 CHECK (used >= 0),
     received          int NOT NULL DEFAULT 0 CHECK (received >= 0),
     PRIMARY KEY (year, kommunkod),
-    -- the central invariant, enforced here whatever the code above does
-    CONSTRAINT used_within_kommuntal CHECK (used <= kommuntal AND used <= coalesce(cap, kommuntal))
+    -- the central invariant, enforced here whatever the code above does; the cap of an
+    -- open revision only stops new assignments (TAKE_PLACES), it may sit below `used`
+    CONSTRAINT used_within_kommuntal CHECK (used <= kommuntal)
 );
 CREATE INDEX kommuntal_lan ON kommuntal (lanskod, year);
 
