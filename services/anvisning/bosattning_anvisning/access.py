@@ -68,3 +68,12 @@ def may_read_counts(principal: Principal, kommunkod: str) -> bool:
     if principal.roles & AGENCY_ROLES:
         return True
     return principal.has_role(Role.kommun) and principal.kommun == kommunkod
+
+
+def may_read_plan(principal: Principal, kommunkod: str) -> bool:
+    """The settlement unit; the municipality its own; the county's board and regional expert."""
+    return (
+        principal.has_role(Role.bosattningsenhet)
+        or (principal.has_role(Role.kommun) and principal.kommun == kommunkod)
+        or _county_role(principal, kommunkod)
+    )

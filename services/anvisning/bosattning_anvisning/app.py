@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from bosattning_contracts.envelope import Event
@@ -20,7 +21,7 @@ from bosattning_runtime.service import Resources, ServiceDefinition, build_app
 from bosattning_runtime.settings import Settings, load_settings
 from starlette.applications import Starlette
 
-from bosattning_anvisning import handlers
+from bosattning_anvisning import handlers, planning
 from bosattning_anvisning.handlers import Deps
 from bosattning_anvisning.schema import build_schema
 
@@ -28,8 +29,16 @@ SERVICE = "anvisning"
 DEFAULT_PORT = 4002
 
 
+def _profile(res: Resources) -> planning.MonthlyProfile:
+    """The monthly profile from ANVISNING_MONTHLY_PROFILE_FILE, or the shipped one."""
+    path = res.settings.extra.get("ANVISNING_MONTHLY_PROFILE_FILE")
+    if not path:
+        return planning.default_profile()
+    return planning.profile_from_json(Path(path).read_text("utf-8"))
+
+
 def _deps(res: Resources) -> Deps:
-    return Deps(res.pool, res.clock, frozenset(code.value for code in NeedCode))
+    return Deps(res.pool, res.clock, frozenset(code.value for code in NeedCode), _profile(res))
 
 
 def _subscriptions(deps: Deps) -> Sequence[Subscription]:

@@ -105,6 +105,7 @@ class Anvisning:
     status: Status
     version: int
     received_on: date | None = None
+    without_plan: bool = False
 
 
 def check_arende_id(arende_id: str) -> str:
@@ -153,6 +154,8 @@ def decide(
     today: date,
     deadline: date | None,
     override_reason: str | None,
+    over_plan: bool = False,
+    without_plan: bool = False,
 ) -> Anvisning:
     """An assignment decision: a case to a municipality within its capacity (DESIGN §4)."""
     if arende is None:
@@ -181,6 +184,12 @@ def decide(
             "kommunkod",
         )
     reason = None if override_reason is None else check_free_text(override_reason, "overrideReason")
+    if over_plan and reason is None:
+        raise fail(
+            "OVERRIDE_REQUIRED",
+            f"{kommunkod} would be assigned beyond its annual plan: give an override reason",
+            "overrideReason",
+        )
     checked = deadlines.check_deadline(
         today, deadline, quota_refugee=arende.category is Category.KVOTFLYKTING
     )
@@ -195,11 +204,12 @@ def decide(
         decided_by,
         decided_at,
         checked,
-        False,
+        over_plan,
         reason,
         None if replaced is None else replaced.anvisning_id,
         Status.PENDING,
         1,
+        without_plan=without_plan,
     )
 
 

@@ -17,10 +17,17 @@ from bosattning_contracts.anvisning import (
     AnvisningRevisionRefusedPayload,
 )
 from bosattning_contracts.arende import ArendeRegistered, ArendeRegisteredPayload
+from bosattning_contracts.arsplanering import (
+    ArsplaneringChanged,
+    ArsplaneringDecided,
+    ArsplaneringPayload,
+    ArsplaneringProposed,
+)
 from bosattning_contracts.envelope import Event
 from bosattning_contracts.rows import BlockingRow
 
 from bosattning_anvisning.domain import Anvisning, Arende, Blocking
+from bosattning_anvisning.plans import Arsplanering, PlanStatus
 
 
 def arende_registered(arende: Arende) -> ArendeRegistered:
@@ -79,3 +86,20 @@ def revision_answer(
         ),
     )
     return AnvisningRevisionRefused.create(payload=refused, occurred_at=at)
+
+
+def arsplanering(plan: Arsplanering, *, changed: bool) -> Event[Any]:
+    """proposed, decided, or changed (a decided plan decided again)."""
+    payload = ArsplaneringPayload(
+        year=plan.year,
+        kommunkod=plan.kommunkod,
+        version=plan.version,
+        kommuntal=plan.kommuntal,
+        months=plan.months,
+        status=plan.status,
+        changed_at=plan.changed_at,
+    )
+    if plan.status is PlanStatus.PROPOSED:
+        return ArsplaneringProposed.create(payload=payload, occurred_at=plan.changed_at)
+    kind = ArsplaneringChanged if changed else ArsplaneringDecided
+    return kind.create(payload=payload, occurred_at=plan.changed_at)

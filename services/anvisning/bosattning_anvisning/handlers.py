@@ -24,8 +24,9 @@ from bosattning_runtime.commands import IdempotencyKey
 from bosattning_runtime.db import Connection, Pool, unit_of_work
 from bosattning_runtime.outbox import enqueue
 
-from bosattning_anvisning import domain, events, store
+from bosattning_anvisning import domain, events, planning, plans, store
 from bosattning_anvisning.domain import Arende, Category
+from bosattning_anvisning.plans import PlanStatus
 
 CONSUMER = "anvisning"
 
@@ -35,6 +36,7 @@ class Deps:
     pool: Pool
     clock: Clock
     need_codes: frozenset[str]
+    profile: planning.MonthlyProfile
 
 
 @dataclass(frozen=True)
@@ -123,11 +125,19 @@ async def decide_anvisning(
             )
         today = deps.clock.today()
         year = today.year if replaced is None else replaced.year
+        capacity = await store.capacity(conn, year, cmd.kommunkod)
+        plan = await store.current_plan(conn, year, cmd.kommunkod)
+        over_plan = (
+            replaced is None
+            and capacity is not None
+            and arende is not None
+            and plans.needs_override(plan, capacity, capacity.used, arende.persons, today.month)
+        )
         anvisning = domain.decide(
             arende,
             await store.active_anvisning(conn, cmd.arende_id),
             replaced,
-            await store.capacity(conn, year, cmd.kommunkod),
+            capacity,
             anvisning_id=uuid4(),
             kommunkod=cmd.kommunkod,
             decided_by=actor,
@@ -135,6 +145,9 @@ async def decide_anvisning(
             today=today,
             deadline=cmd.deadline,
             override_reason=cmd.override_reason,
+            over_plan=over_plan,
+            without_plan=replaced is None
+            and (plan is None or plan.status is not PlanStatus.DECIDED or plan.stale(capacity)),
         )
         if not await store.take_places(
             conn, anvisning.year, anvisning.kommunkod, anvisning.persons
@@ -230,3 +243,79 @@ async def on_mottagande_completed(deps: Deps, event: MottagandeCompleted) -> Non
         elif received.version != anvisning.version:
             await store.update_anvisning(conn, received)
             await store.count_received(conn, received.year, received.kommunkod, received.persons)
+
+
+async def propose_arsplanering(
+    deps: Deps, actor: str, year: int, kommunkoder: Sequence[str] | None, key: IdempotencyKey | None
+) -> dict[str, Any]:
+    """Propose the plans of every municipality with a kommuntal that year (or those named)."""
+
+    async def work(conn: Connection) -> dict[str, Any]:
+        capacities = await store.capacities_of_year(conn, year)
+        chosen = [c for c in capacities if kommunkoder is None or c.kommunkod in kommunkoder]
+        if not chosen:
+            raise domain.fail("KOMMUNTAL_NOT_FOUND", f"no kommuntal is decided for {year}", "year")
+        current = {
+            p.kommunkod: p
+            for p in await store.current_plans(conn, year, [c.kommunkod for c in chosen])
+        }
+        proposed = [
+            plans.propose(current.get(c.kommunkod), c, deps.profile, actor, deps.clock.now())
+            for c in chosen
+        ]
+        for plan in proposed:
+            await store.save_plan(conn, plan)
+        await _record(
+            conn,
+            actor,
+            "proposeArsplanering",
+            [events.arsplanering(p, changed=False) for p in proposed],
+            {"year": year, "count": len(proposed)},
+        )
+        return {"year": year, "kommunkoder": [p.kommunkod for p in proposed]}
+
+    return await commands.execute(deps.pool, key, work)
+
+
+@dataclass(frozen=True)
+class DecidePlan:
+    year: int
+    kommunkod: str
+    months: tuple[int, ...] | None
+    reason: str | None
+    material: str | None
+
+
+async def decide_arsplanering(
+    deps: Deps, actor: str, cmd: DecidePlan, *, change: bool, key: IdempotencyKey | None
+) -> dict[str, Any]:
+    """Decide a municipality's plan, or change a decided one (with its reason)."""
+
+    async def work(conn: Connection) -> dict[str, Any]:
+        domain.check_kommun(cmd.kommunkod)
+        current = await store.current_plan(conn, cmd.year, cmd.kommunkod)
+        if change and (current is None or current.status is not PlanStatus.DECIDED):
+            raise domain.fail("PLAN_NOT_DECIDED", "only a decided plan can be changed", "kommunkod")
+        if change and cmd.months is None:
+            raise domain.fail("MONTHS_REQUIRED", "a change gives the new months", "months")
+        plan = plans.decide(
+            current,
+            await store.capacity(conn, cmd.year, cmd.kommunkod),
+            cmd.months,
+            cmd.reason,
+            cmd.material,
+            actor,
+            deps.clock.now(),
+        )
+        await store.save_plan(conn, plan)
+        changed = current is not None and current.status is PlanStatus.DECIDED
+        await _record(
+            conn,
+            actor,
+            "changeArsplanering" if changed else "decideArsplanering",
+            [events.arsplanering(plan, changed=changed)],
+            {"version": plan.version},
+        )
+        return {"year": plan.year, "kommunkod": plan.kommunkod}
+
+    return await commands.execute(deps.pool, key, work)

@@ -18,6 +18,8 @@ from bosattning_runtime.graphql import (
     subgraph_schema,
     user_error,
 )
+from bosattning_runtime.guards import check_list_length
+from strawberry.tools import merge_types
 
 from bosattning_anvisning import access, handlers, store
 from bosattning_anvisning.domain import Category as CategoryValue
@@ -25,6 +27,7 @@ from bosattning_anvisning.types import (
     AInfo,
     Anvisning,
     Arende,
+    Arsplanering,
     Category,
     Kommun,
     deps_of,
@@ -59,6 +62,44 @@ class CancelAnvisningInput:
     idempotency_key: str | None = None
 
 
+@strawberry.input
+class ProposeArsplaneringInput:
+    year: int
+    kommunkoder: list[str] | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class DecideArsplaneringInput:
+    year: int
+    kommunkod: str
+    months: list[int] | None = None
+    reason: str | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class ChangeArsplaneringInput:
+    year: int
+    kommunkod: str
+    months: list[int]
+    reason: str
+    material: str | None = strawberry.field(
+        default=None, description="A reference to the municipality's material, if any."
+    )
+    idempotency_key: str | None = None
+
+
+@strawberry.type
+class ProposeArsplaneringSuccess:
+    plans: list[Arsplanering]
+
+
+@strawberry.type
+class ArsplaneringSuccess:
+    plan: Arsplanering
+
+
 @strawberry.type
 class RegisterBosattningsunderlagSuccess:
     arende: Arende
@@ -75,6 +116,15 @@ RegisterPayload = Annotated[
 ]
 AnvisningPayload = Annotated[
     AnvisningSuccess | ValidationError | NotFound | Conflict, strawberry.union("AnvisningPayload")
+]
+
+ProposePayload = Annotated[
+    ProposeArsplaneringSuccess | ValidationError | NotFound | Conflict,
+    strawberry.union("ProposeArsplaneringPayload"),
+]
+PlanPayload = Annotated[
+    ArsplaneringSuccess | ValidationError | NotFound | Conflict,
+    strawberry.union("ArsplaneringPayload"),
 ]
 
 MayRegister = permission(
@@ -108,7 +158,7 @@ class Query:
 
 
 @strawberry.type
-class Mutation:
+class AnvisningMutation:
     @strawberry.mutation(permission_classes=[MayRegister])
     async def register_bosattningsunderlag(
         self, info: AInfo, input: BosattningsunderlagInput
@@ -168,5 +218,65 @@ class Mutation:
         return AnvisningSuccess(anvisning=await _anvisning(info, done["anvisningId"]))
 
 
+async def _plan(info: AInfo, year: int, kommunkod: str) -> Arsplanering:
+    async with deps_of(info).pool.acquire() as conn:
+        plan = await store.current_plan(conn, year, kommunkod)
+        capacity = await store.capacity(conn, year, kommunkod)
+        assigned = await store.assigned_per_month(conn, year, kommunkod)
+    assert plan is not None
+    return Arsplanering.of(plan, capacity, assigned)
+
+
+@strawberry.type
+class PlanMutation:
+    @strawberry.mutation(permission_classes=[MayDecide])
+    async def propose_arsplanering(
+        self, info: AInfo, input: ProposeArsplaneringInput
+    ) -> ProposePayload:
+        principal = principal_of(info)
+        try:
+            check_list_length(input.kommunkoder or [], "kommunkoder")
+            key = idempotency_key(
+                principal.sub, "proposeArsplanering", input.idempotency_key, _command_input(input)
+            )
+            done = await handlers.propose_arsplanering(
+                deps_of(info), principal.sub, input.year, input.kommunkoder, key
+            )
+        except DomainError as error:
+            return user_error(error)
+        return ProposeArsplaneringSuccess(
+            plans=[await _plan(info, input.year, k) for k in done["kommunkoder"]]
+        )
+
+    @strawberry.mutation(permission_classes=[MayDecide])
+    async def decide_arsplanering(self, info: AInfo, input: DecideArsplaneringInput) -> PlanPayload:
+        months = None if input.months is None else tuple(input.months)
+        cmd = handlers.DecidePlan(input.year, input.kommunkod, months, input.reason, None)
+        return await _decide_plan(info, cmd, input, change=False)
+
+    @strawberry.mutation(permission_classes=[MayDecide])
+    async def change_arsplanering(self, info: AInfo, input: ChangeArsplaneringInput) -> PlanPayload:
+        cmd = handlers.DecidePlan(
+            input.year, input.kommunkod, tuple(input.months), input.reason, input.material
+        )
+        return await _decide_plan(info, cmd, input, change=True)
+
+
+async def _decide_plan(
+    info: AInfo, cmd: handlers.DecidePlan, input: Any, *, change: bool
+) -> ArsplaneringSuccess | ValidationError | NotFound | Conflict:
+    principal = principal_of(info)
+    mutation = "changeArsplanering" if change else "decideArsplanering"
+    try:
+        key = idempotency_key(principal.sub, mutation, input.idempotency_key, _command_input(input))
+        await handlers.decide_arsplanering(
+            deps_of(info), principal.sub, cmd, change=change, key=key
+        )
+    except DomainError as error:
+        return user_error(error)
+    return ArsplaneringSuccess(plan=await _plan(info, cmd.year, cmd.kommunkod))
+
+
 def build_schema() -> strawberry.federation.Schema:
-    return subgraph_schema(query=Query, mutation=Mutation, types=[Arende, Anvisning, Kommun])
+    mutation = merge_types("Mutation", (AnvisningMutation, PlanMutation))
+    return subgraph_schema(query=Query, mutation=mutation, types=[Arende, Anvisning, Kommun])

@@ -9,6 +9,7 @@ from uuid import UUID
 from bosattning_runtime.db import Connection
 
 from bosattning_anvisning.domain import Anvisning, Arende, Capacity, Category, Status
+from bosattning_anvisning.plans import Arsplanering, PlanStatus
 
 UPSERT_KOMMUNTAL = """
 INSERT INTO kommuntal (year, kommunkod, lanskod, kommuntal, decision_version)
@@ -64,8 +65,9 @@ ANVISNINGAR_OF_ARENDE = "SELECT * FROM anvisning WHERE arende_id = $1 ORDER BY d
 ANVISNINGAR = "SELECT * FROM anvisning WHERE anvisning_id = ANY($1::uuid[])"
 INSERT_ANVISNING = """
 INSERT INTO anvisning (anvisning_id, arende_id, category, kommunkod, lanskod, year, persons,
-    decided_by, decided_at, deadline, beyond_plan, override_reason, replaces, status, version)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+    decided_by, decided_at, deadline, beyond_plan, override_reason, replaces, status, version,
+    without_plan)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 """
 UPDATE_ANVISNING = """
 UPDATE anvisning SET status = $2, version = $3, received_on = $4,
@@ -124,6 +126,7 @@ def to_anvisning(row: Any) -> Anvisning:
         Status(row["status"]),
         row["version"],
         row["received_on"],
+        row["without_plan"],
     )
 
 
@@ -235,6 +238,7 @@ async def save_anvisning(conn: Connection, a: Anvisning) -> None:
         a.replaces,
         a.status.value,
         a.version,
+        a.without_plan,
     )
 
 
@@ -246,3 +250,78 @@ async def keep_conflict(
     conn: Connection, anvisning_id: UUID, received_on: Any, reported_at: Any
 ) -> None:
     await conn.execute(INSERT_CONFLICT, anvisning_id, received_on, reported_at)
+
+
+PLAN = """
+SELECT * FROM arsplanering WHERE year = $1 AND kommunkod = $2 ORDER BY version DESC LIMIT 1
+"""
+PLANS = """
+SELECT DISTINCT ON (kommunkod) * FROM arsplanering
+WHERE year = $1 AND kommunkod = ANY($2::text[]) ORDER BY kommunkod, version DESC
+"""
+INSERT_PLAN = """
+INSERT INTO arsplanering (year, kommunkod, version, kommuntal, months, status, reason, material,
+                          changed_by, changed_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+"""
+CAPACITIES_OF_YEAR = "SELECT * FROM kommuntal WHERE year = $1 ORDER BY kommunkod"
+# Persons assigned per month of the year (Stockholm time), not cancelled.
+ASSIGNED_PER_MONTH = """
+SELECT extract(month FROM decided_at AT TIME ZONE 'Europe/Stockholm')::int AS month,
+       sum(persons)::int AS persons
+FROM anvisning WHERE year = $1 AND kommunkod = $2 AND status <> 'cancelled' AND replaces IS NULL
+GROUP BY 1
+"""
+
+
+def to_plan(row: Any) -> Arsplanering:
+    return Arsplanering(
+        row["year"],
+        row["kommunkod"],
+        row["version"],
+        row["kommuntal"],
+        tuple(row["months"]),
+        PlanStatus(row["status"]),
+        row["reason"],
+        row["material"],
+        row["changed_by"],
+        row["changed_at"],
+    )
+
+
+async def current_plan(conn: Connection, year: int, kommunkod: str) -> Arsplanering | None:
+    row = await conn.fetchrow(PLAN, year, kommunkod)
+    return None if row is None else to_plan(row)
+
+
+async def current_plans(
+    conn: Connection, year: int, kommunkoder: Sequence[str]
+) -> list[Arsplanering]:
+    return [to_plan(r) for r in await conn.fetch(PLANS, year, list(kommunkoder))]
+
+
+async def save_plan(conn: Connection, p: Arsplanering) -> None:
+    await conn.execute(
+        INSERT_PLAN,
+        p.year,
+        p.kommunkod,
+        p.version,
+        p.kommuntal,
+        list(p.months),
+        p.status.value,
+        p.reason,
+        p.material,
+        p.changed_by,
+        p.changed_at,
+    )
+
+
+async def capacities_of_year(conn: Connection, year: int) -> list[Capacity]:
+    return [to_capacity(r) for r in await conn.fetch(CAPACITIES_OF_YEAR, year)]
+
+
+async def assigned_per_month(conn: Connection, year: int, kommunkod: str) -> tuple[int, ...]:
+    by_month = {
+        r["month"]: r["persons"] for r in await conn.fetch(ASSIGNED_PER_MONTH, year, kommunkod)
+    }
+    return tuple(by_month.get(m, 0) for m in range(1, 13))

@@ -10,7 +10,7 @@ from bosattning_runtime.graphql import RequestContext, principal_of
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from bosattning_anvisning import access, domain, store
+from bosattning_anvisning import access, domain, plans, store
 from bosattning_anvisning.handlers import Deps
 
 AInfo = Info[RequestContext[Deps], None]
@@ -39,6 +39,10 @@ class Anvisning:
     status: AnvisningStatus  # type: ignore[valid-type]
     replaces: UUID | None
     received_on: date | None
+    beyond_plan: bool = strawberry.field(description="Assigned beyond the plan, by override.")
+    without_plan: bool = strawberry.field(
+        description="Assigned without a decided, current annual plan (flagged)."
+    )
 
     @staticmethod
     def of(value: domain.Anvisning) -> Anvisning:
@@ -53,6 +57,8 @@ class Anvisning:
             status=value.status,
             replaces=value.replaces,
             received_on=value.received_on,
+            beyond_plan=value.beyond_plan,
+            without_plan=value.without_plan,
         )
 
     @classmethod
@@ -143,6 +149,62 @@ class Kommun:
         found = await self._capacity(info, year)
         return 0 if found is None else found.remaining
 
+    @strawberry.field(description="The annual plan in force, planned against assigned per month.")
+    async def arsplanering(self, info: AInfo, year: int) -> Arsplanering | None:
+        if not access.may_read_plan(principal_of(info), self.kommunkod):
+            raise forbidden("this annual plan is not yours to read")
+        async with deps_of(info).pool.acquire() as conn:
+            plan = await store.current_plan(conn, year, self.kommunkod)
+            if plan is None:
+                return None
+            capacity = await store.capacity(conn, year, self.kommunkod)
+            assigned = await store.assigned_per_month(conn, year, self.kommunkod)
+        return Arsplanering.of(plan, capacity, assigned)
+
     @classmethod
     def resolve_reference(cls, info: AInfo, kommunkod: str) -> Kommun:
         return cls(kommunkod=kommunkod)
+
+
+@strawberry.type
+class PlanMonth:
+    month: int
+    planned: int
+    assigned: int
+
+
+PlanStatus = strawberry.enum(plans.PlanStatus, name="ArsplaneringStatus")
+
+
+@strawberry.type(description="A version of a municipality's annual plan (årsplanering).")
+class Arsplanering:
+    year: int
+    kommunkod: str
+    version: int
+    kommuntal: int
+    status: PlanStatus  # type: ignore[valid-type]
+    stale: bool = strawberry.field(description="The kommuntal changed since: decide it again.")
+    months: list[PlanMonth]
+    reason: str | None
+    material: str | None
+    changed_at: datetime
+
+    @staticmethod
+    def of(
+        plan: plans.Arsplanering, capacity: domain.Capacity | None, assigned: tuple[int, ...]
+    ) -> Arsplanering:
+        return Arsplanering(
+            year=plan.year,
+            kommunkod=plan.kommunkod,
+            version=plan.version,
+            kommuntal=plan.kommuntal,
+            status=plan.status,
+            stale=plan.stale(capacity),
+            months=[
+                PlanMonth(month=i + 1, planned=p, assigned=assigned[i])
+                for i, p in enumerate(plan.months)
+            ],
+            reason=plan.reason,
+            material=plan.material,
+            changed_at=plan.changed_at,
+        )
