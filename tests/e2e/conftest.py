@@ -75,8 +75,21 @@ def e2e_nats_url(state_dir: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def suite_clock_start() -> str | None:
+    """Where the services' clock starts (BOSATTNING_CLOCK_START); None: wall time.
+
+    A test module that runs 2022 data overrides this fixture.
+    """
+    return None
+
+
+@pytest.fixture(scope="module")
 async def suite(
-    postgres: PostgresServer, state_dir: Path, dev_keys: DevKeys, e2e_nats_url: str
+    postgres: PostgresServer,
+    state_dir: Path,
+    dev_keys: DevKeys,
+    e2e_nats_url: str,
+    suite_clock_start: str | None,
 ) -> AsyncIterator[Suite]:
     assert dev_keys.directory == state_dir / "keys"  # the suite signs and verifies with these
     services = default_service_ports()
@@ -87,6 +100,7 @@ async def suite(
         database_urls={name: await postgres.fresh_database(name) for name in services},
         nats_url=e2e_nats_url,
         mode="test",
+        clock_start=suite_clock_start,
     )
     running = Suite(config)
     await running.start()
