@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.dataloader import DataLoader
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.permission import BasePermission
 from strawberry.types import Info
@@ -169,3 +170,21 @@ def subgraph_schema(
         federation_version="2.9",
         extensions=[DenyUnauthenticated, ParserCache, ValidationCache],
     )
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def loader(
+    info: Info[RequestContext[Any], None],
+    name: str,
+    load: Callable[[list[K]], Awaitable[list[V]]],
+) -> DataLoader[K, V]:
+    """The request's DataLoader called `name`: entities and fields that need rows by key
+    are fetched in one statement per request, never one per entity."""
+    loaders = info.context.loaders
+    if name not in loaders:
+        loaders[name] = DataLoader(load_fn=load)
+    found: DataLoader[K, V] = loaders[name]
+    return found

@@ -48,6 +48,7 @@ COUNT_RECEIVED = "UPDATE kommuntal SET received = received + $3 WHERE year = $1 
 
 ARENDE = "SELECT * FROM arende WHERE arende_id = $1"
 ARENDE_FOR_UPDATE = ARENDE + " FOR UPDATE"
+ARENDEN = "SELECT * FROM arende WHERE arende_id = ANY($1::text[])"
 UPSERT_ARENDE = """
 INSERT INTO arende (arende_id, category, adults, children, kommunkod, needs, enhet, version,
                     registered_by, registered_at)
@@ -61,8 +62,10 @@ ON CONFLICT (arende_id) DO UPDATE SET
 ANVISNING = "SELECT * FROM anvisning WHERE anvisning_id = $1"
 ANVISNING_FOR_UPDATE = ANVISNING + " FOR UPDATE"
 ACTIVE_ANVISNING = "SELECT * FROM anvisning WHERE arende_id = $1 AND status <> 'cancelled'"
-ANVISNINGAR_OF_ARENDE = "SELECT * FROM anvisning WHERE arende_id = $1 ORDER BY decided_at"
 ANVISNINGAR = "SELECT * FROM anvisning WHERE anvisning_id = ANY($1::uuid[])"
+ANVISNINGAR_OF_ARENDEN = """
+SELECT * FROM anvisning WHERE arende_id = ANY($1::text[]) ORDER BY decided_at
+"""
 INSERT_ANVISNING = """
 INSERT INTO anvisning (anvisning_id, arende_id, category, kommunkod, lanskod, year, persons,
     decided_by, decided_at, deadline, beyond_plan, override_reason, replaces, status, version,
@@ -184,6 +187,10 @@ async def arende(conn: Connection, arende_id: str, *, for_update: bool = False) 
     return None if row is None else to_arende(row)
 
 
+async def arenden(conn: Connection, ids: Sequence[str]) -> list[Arende]:
+    return [to_arende(r) for r in await conn.fetch(ARENDEN, list(ids))]
+
+
 async def save_arende(conn: Connection, a: Arende) -> None:
     await conn.execute(
         UPSERT_ARENDE,
@@ -216,8 +223,8 @@ async def active_anvisning(conn: Connection, arende_id: str) -> Anvisning | None
     return None if row is None else to_anvisning(row)
 
 
-async def anvisningar_of_arende(conn: Connection, arende_id: str) -> list[Anvisning]:
-    return [to_anvisning(r) for r in await conn.fetch(ANVISNINGAR_OF_ARENDE, arende_id)]
+async def anvisningar_of_arenden(conn: Connection, ids: Sequence[str]) -> list[Anvisning]:
+    return [to_anvisning(r) for r in await conn.fetch(ANVISNINGAR_OF_ARENDEN, list(ids))]
 
 
 async def save_anvisning(conn: Connection, a: Anvisning) -> None:

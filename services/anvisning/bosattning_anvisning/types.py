@@ -6,8 +6,9 @@ from datetime import date, datetime
 from uuid import UUID
 
 import strawberry
-from bosattning_runtime.graphql import RequestContext, principal_of
+from bosattning_runtime.graphql import RequestContext, loader, principal_of
 from graphql import GraphQLError
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from bosattning_anvisning import access, domain, plans, store
@@ -21,6 +22,39 @@ AnvisningStatus = strawberry.enum(domain.Status, name="AnvisningStatus")
 
 def deps_of(info: AInfo) -> Deps:
     return info.context.deps
+
+
+def capacity_loader(info: AInfo) -> DataLoader[tuple[int, str], domain.Capacity | None]:
+    """Capacities by (year, kommunkod): one statement per year however many municipalities."""
+
+    async def load(keys: list[tuple[int, str]]) -> list[domain.Capacity | None]:
+        found: dict[tuple[int, str], domain.Capacity] = {}
+        async with deps_of(info).pool.acquire() as conn:
+            for year in {y for y, _ in keys}:
+                codes = [k for y, k in keys if y == year]
+                for c in await store.capacities(conn, year, codes):
+                    found[(c.year, c.kommunkod)] = c
+        return [found.get(key) for key in keys]
+
+    return loader(info, "capacity", load)
+
+
+def anvisning_loader(info: AInfo) -> DataLoader[UUID, domain.Anvisning | None]:
+    async def load(keys: list[UUID]) -> list[domain.Anvisning | None]:
+        async with deps_of(info).pool.acquire() as conn:
+            found = {a.anvisning_id: a for a in await store.anvisningar(conn, keys)}
+        return [found.get(key) for key in keys]
+
+    return loader(info, "anvisning", load)
+
+
+def arende_loader(info: AInfo) -> DataLoader[str, domain.Arende | None]:
+    async def load(keys: list[str]) -> list[domain.Arende | None]:
+        async with deps_of(info).pool.acquire() as conn:
+            found = {a.arende_id: a for a in await store.arenden(conn, keys)}
+        return [found.get(key) for key in keys]
+
+    return loader(info, "arende", load)
 
 
 def forbidden(message: str) -> GraphQLError:
@@ -63,11 +97,10 @@ class Anvisning:
 
     @classmethod
     async def resolve_reference(cls, info: AInfo, anvisningId: str) -> Anvisning | None:
-        async with deps_of(info).pool.acquire() as conn:
-            found = await store.anvisning(conn, UUID(anvisningId))
-            if found is None:
-                return None
-            arende = await store.arende(conn, found.arende_id)
+        found = await anvisning_loader(info).load(UUID(anvisningId))
+        if found is None:
+            return None
+        arende = await arende_loader(info).load(found.arende_id)
         assert arende is not None
         active = found if found.status is not domain.Status.CANCELLED else None
         if not access.may_read_arende(principal_of(info), arende, active):
@@ -101,13 +134,21 @@ class Arende:
         return await load_arende(info, arendeId)
 
 
+def history_loader(info: AInfo) -> DataLoader[str, list[domain.Anvisning]]:
+    async def load(keys: list[str]) -> list[list[domain.Anvisning]]:
+        async with deps_of(info).pool.acquire() as conn:
+            rows = await store.anvisningar_of_arenden(conn, keys)
+        return [[a for a in rows if a.arende_id == key] for key in keys]
+
+    return loader(info, "history", load)
+
+
 async def load_arende(info: AInfo, arende_id: str) -> Arende | None:
     principal = principal_of(info)
-    async with deps_of(info).pool.acquire() as conn:
-        arende = await store.arende(conn, arende_id)
-        if arende is None:
-            return None
-        history = await store.anvisningar_of_arende(conn, arende_id)
+    arende = await arende_loader(info).load(arende_id)
+    if arende is None:
+        return None
+    history = await history_loader(info).load(arende_id)
     active = next((a for a in history if a.status is not domain.Status.CANCELLED), None)
     if not access.may_read_arende(principal, arende, active):
         raise forbidden("this case is not yours to read")
@@ -131,8 +172,7 @@ class Kommun:
     async def _capacity(self, info: AInfo, year: int) -> domain.Capacity | None:
         if not access.may_read_counts(principal_of(info), self.kommunkod):
             raise forbidden("these counts are not yours to read")
-        async with deps_of(info).pool.acquire() as conn:
-            return await store.capacity(conn, year, self.kommunkod)
+        return await capacity_loader(info).load((year, self.kommunkod))
 
     @strawberry.field(description="Persons in this year's assignments that are not cancelled.")
     async def used(self, info: AInfo, year: int) -> int:

@@ -56,9 +56,10 @@ INSERT_ROWS = """
 INSERT INTO kommuntal_row (year, lanskod, version, kommunkod, kommuntal)
 SELECT $1, $2, $3, k, n FROM unnest($4::text[], $5::int[]) AS t(k, n)
 """
-CURRENT_KOMMUNTAL_OF_KOMMUN = """
-SELECT r.kommuntal FROM kommuntal_row r
-WHERE r.kommunkod = $1 AND r.year = $2 ORDER BY r.version DESC LIMIT 1
+# The kommuntal in force per municipality: from each county's latest decision version.
+CURRENT_KOMMUNTAL_OF_KOMMUNER = """
+SELECT DISTINCT ON (r.kommunkod) r.kommunkod, r.kommuntal FROM kommuntal_row r
+WHERE r.year = $1 AND r.kommunkod = ANY($2::text[]) ORDER BY r.kommunkod, r.version DESC
 """
 
 OPEN_REQUEST = "SELECT * FROM revision_request WHERE year = $1 AND lanskod = $2 AND status = 'open'"
@@ -189,9 +190,11 @@ async def save_decision(conn: Connection, decision: KommuntalDecision) -> None:
     )
 
 
-async def kommuntal_of_kommun(conn: Connection, kommunkod: str, year: int) -> int | None:
-    value: int | None = await conn.fetchval(CURRENT_KOMMUNTAL_OF_KOMMUN, kommunkod, year)
-    return value
+async def kommuntal_of_kommuner(
+    conn: Connection, year: int, kommunkoder: Sequence[str]
+) -> dict[str, int]:
+    rows = await conn.fetch(CURRENT_KOMMUNTAL_OF_KOMMUNER, year, list(kommunkoder))
+    return {r["kommunkod"]: r["kommuntal"] for r in rows}
 
 
 async def open_request(conn: Connection, year: int, lanskod: str) -> RevisionRequest | None:

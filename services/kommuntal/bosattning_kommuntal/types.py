@@ -8,7 +8,8 @@ from uuid import UUID
 import strawberry
 from bosattning_contracts.kommuntal import RevisionKind as ContractRevisionKind
 from bosattning_contracts.reference import kommun_by_kod, kommuner_in_lan, lan_by_kod
-from bosattning_runtime.graphql import RequestContext
+from bosattning_runtime.graphql import RequestContext, loader
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from bosattning_kommuntal import domain, store
@@ -19,6 +20,21 @@ KInfo = Info[RequestContext[Deps], None]
 
 def deps_of(info: KInfo) -> Deps:
     return info.context.deps
+
+
+def kommuntal_loader(info: KInfo) -> DataLoader[tuple[int, str], int | None]:
+    """Kommuntal by (year, kommunkod): one statement per year however many municipalities."""
+
+    async def load(keys: list[tuple[int, str]]) -> list[int | None]:
+        found: dict[tuple[int, str], int] = {}
+        async with deps_of(info).pool.acquire() as conn:
+            for year in {y for y, _ in keys}:
+                codes = [k for y, k in keys if y == year]
+                numbers = await store.kommuntal_of_kommuner(conn, year, codes)
+                found.update({(year, k): n for k, n in numbers.items()})
+        return [found.get(key) for key in keys]
+
+    return loader(info, "kommuntal", load)
 
 
 @strawberry.type
@@ -210,8 +226,7 @@ class Kommun:
 
     @strawberry.field(description="The kommuntal in force for the year, from the current decision.")
     async def kommuntal(self, info: KInfo, year: int) -> int | None:
-        async with deps_of(info).pool.acquire() as conn:
-            return await store.kommuntal_of_kommun(conn, self.kommunkod, year)
+        return await kommuntal_loader(info).load((year, self.kommunkod))
 
     @classmethod
     def resolve_reference(cls, info: KInfo, kommunkod: str) -> Kommun:
