@@ -21,7 +21,7 @@ from bosattning_runtime.graphql import (
 from bosattning_runtime.guards import check_list_length
 from strawberry.tools import merge_types
 
-from bosattning_anvisning import access, handlers, store
+from bosattning_anvisning import access, handlers, pages, store
 from bosattning_anvisning.domain import Category as CategoryValue
 from bosattning_anvisning.types import (
     AInfo,
@@ -30,6 +30,7 @@ from bosattning_anvisning.types import (
     Arsplanering,
     Category,
     Kommun,
+    Lan,
     deps_of,
     load_arende,
 )
@@ -156,6 +157,20 @@ class Query:
     async def arende(self, info: AInfo, arende_id: str) -> Arende | None:
         return await load_arende(info, arende_id)
 
+    @strawberry.field(
+        description="Assignments of a year, oldest first, by cursor; scoped to "
+        "what the caller may see."
+    )
+    async def anvisningar(
+        self,
+        info: AInfo,
+        year: int,
+        kommunkod: str | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> pages.AnvisningConnection:
+        return await pages.anvisningar(info, principal_of(info), year, kommunkod, first, after)
+
 
 @strawberry.type
 class AnvisningMutation:
@@ -279,4 +294,4 @@ async def _decide_plan(
 
 def build_schema() -> strawberry.federation.Schema:
     mutation = merge_types("Mutation", (AnvisningMutation, PlanMutation))
-    return subgraph_schema(query=Query, mutation=mutation, types=[Arende, Anvisning, Kommun])
+    return subgraph_schema(query=Query, mutation=mutation, types=[Arende, Anvisning, Kommun, Lan])

@@ -332,3 +332,46 @@ async def assigned_per_month(conn: Connection, year: int, kommunkod: str) -> tup
         r["month"]: r["persons"] for r in await conn.fetch(ASSIGNED_PER_MONTH, year, kommunkod)
     }
     return tuple(by_month.get(m, 0) for m in range(1, 13))
+
+
+# Keyset pagination over assignments: (decided_at, anvisning_id) after the cursor.
+PAGE = """
+SELECT * FROM anvisning
+WHERE year = $1
+  AND ($2::text[] IS NULL OR kommunkod = ANY($2::text[]))
+  AND ($3::text[] IS NULL OR lanskod = ANY($3::text[]))
+  AND ($4::timestamptz IS NULL OR (decided_at, anvisning_id) > ($4, $5::uuid))
+ORDER BY decided_at, anvisning_id
+LIMIT $6
+"""
+LAN_TOTALS = """
+SELECT lanskod, sum(kommuntal)::int AS kommuntal, sum(used)::int AS used,
+       sum(received)::int AS received,
+       sum(greatest(least(kommuntal, coalesce(cap, kommuntal)) - used, 0))::int AS remaining
+FROM kommuntal WHERE year = $1 AND lanskod = ANY($2::text[]) GROUP BY lanskod
+"""
+
+
+async def page(
+    conn: Connection,
+    year: int,
+    kommunkoder: Sequence[str] | None,
+    lanskoder: Sequence[str] | None,
+    after: tuple[Any, UUID] | None,
+    limit: int,
+) -> list[Anvisning]:
+    at, anvisning_id = after if after else (None, None)
+    rows = await conn.fetch(
+        PAGE,
+        year,
+        None if kommunkoder is None else list(kommunkoder),
+        None if lanskoder is None else list(lanskoder),
+        at,
+        anvisning_id,
+        limit,
+    )
+    return [to_anvisning(r) for r in rows]
+
+
+async def lan_totals(conn: Connection, year: int, lanskoder: Sequence[str]) -> dict[str, Any]:
+    return {r["lanskod"]: r for r in await conn.fetch(LAN_TOTALS, year, list(lanskoder))}

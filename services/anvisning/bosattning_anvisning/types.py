@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -248,3 +249,46 @@ class Arsplanering:
             material=plan.material,
             changed_at=plan.changed_at,
         )
+
+
+@strawberry.type
+class LanTotals:
+    kommuntal: int = strawberry.field(description="Sum of the kommuntal the settlement unit holds.")
+    used: int
+    received: int
+    remaining: int
+
+
+@strawberry.federation.type(keys=["lanskod"], description="A county (län).")
+class Lan:
+    lanskod: str
+
+    @strawberry.field(description="The county's totals of places used, received and remaining.")
+    async def anvisning_totals(self, info: AInfo, year: int) -> LanTotals:
+        if not principal_of(info).roles & access.AGENCY_ROLES:
+            raise forbidden("county totals are for the agencies")
+        row = await lan_totals_loader(info).load((year, self.lanskod))
+        if row is None:
+            return LanTotals(kommuntal=0, used=0, received=0, remaining=0)
+        return LanTotals(
+            kommuntal=row["kommuntal"],
+            used=row["used"],
+            received=row["received"],
+            remaining=row["remaining"],
+        )
+
+    @classmethod
+    def resolve_reference(cls, info: AInfo, lanskod: str) -> Lan:
+        return cls(lanskod=lanskod)
+
+
+def lan_totals_loader(info: AInfo) -> DataLoader[tuple[int, str], Any]:
+    async def load(keys: list[tuple[int, str]]) -> list[Any]:
+        found: dict[tuple[int, str], Any] = {}
+        async with deps_of(info).pool.acquire() as conn:
+            for year in {y for y, _ in keys}:
+                totals = await store.lan_totals(conn, year, [k for y, k in keys if y == year])
+                found.update({(year, k): v for k, v in totals.items()})
+        return [found.get(key) for key in keys]
+
+    return loader(info, "lan_totals", load)

@@ -1,0 +1,86 @@
+"""Cursor pagination over assignments, scoped to what the caller may see (DESIGN §5)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from uuid import UUID
+
+import strawberry
+from bosattning_runtime.auth import Principal, Role
+from bosattning_runtime.guards import MAX_LIST_LENGTH
+from graphql import GraphQLError
+
+from bosattning_anvisning import store
+from bosattning_anvisning.types import AInfo, Anvisning, deps_of, forbidden
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class AnvisningEdge:
+    cursor: str
+    node: Anvisning
+
+
+@strawberry.type
+class AnvisningConnection:
+    edges: list[AnvisningEdge]
+    page_info: PageInfo
+
+
+def encode_cursor(decided_at: datetime, anvisning_id: UUID) -> str:
+    return base64.urlsafe_b64encode(f"{decided_at.isoformat()}|{anvisning_id}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
+    try:
+        at, _, ident = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        return datetime.fromisoformat(at), UUID(ident)
+    except (ValueError, binascii.Error) as error:
+        raise GraphQLError("malformed cursor", extensions={"code": "BAD_USER_INPUT"}) from error
+
+
+def scope(principal: Principal, kommunkod: str | None) -> tuple[list[str] | None, list[str] | None]:
+    """(municipalities, counties) the caller may list; FORBIDDEN where none."""
+    if principal.has_role(Role.bosattningsenhet):
+        return ([kommunkod] if kommunkod else None), None
+    if principal.has_role(Role.kommun) and principal.kommun:
+        if kommunkod not in (None, principal.kommun):
+            raise forbidden("a municipality lists its own assignments")
+        return [principal.kommun], None
+    if principal.has_role(Role.lansstyrelse) or principal.has_role(Role.regional_expert):
+        return ([kommunkod] if kommunkod else None), sorted(principal.lan)
+    raise forbidden("these assignments are not yours to list")
+
+
+async def anvisningar(
+    info: AInfo,
+    principal: Principal,
+    year: int,
+    kommunkod: str | None,
+    first: int,
+    after: str | None,
+) -> AnvisningConnection:
+    if not 1 <= first <= MAX_LIST_LENGTH:
+        raise GraphQLError(f"first is 1–{MAX_LIST_LENGTH}", extensions={"code": "BAD_USER_INPUT"})
+    kommuner, lan = scope(principal, kommunkod)
+    async with deps_of(info).pool.acquire() as conn:
+        rows = await store.page(
+            conn, year, kommuner, lan, decode_cursor(after) if after else None, first + 1
+        )
+    edges = [
+        AnvisningEdge(cursor=encode_cursor(a.decided_at, a.anvisning_id), node=Anvisning.of(a))
+        for a in rows[:first]
+    ]
+    return AnvisningConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(rows) > first, end_cursor=edges[-1].cursor if edges else None
+        ),
+    )
