@@ -16,6 +16,11 @@ def may_register(principal: Principal, category: Category) -> bool:
     return principal.has_role(role)
 
 
+def may_correct(principal: Principal, arende: Arende) -> bool:
+    """Only the case's own reception unit corrects its settlement basis."""
+    return _own_unit(principal, arende)
+
+
 def may_decide(principal: Principal) -> bool:
     return principal.has_role(Role.bosattningsenhet)
 

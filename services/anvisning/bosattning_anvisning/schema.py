@@ -21,7 +21,7 @@ from bosattning_runtime.graphql import (
 from bosattning_runtime.guards import check_list_length
 from strawberry.tools import merge_types
 
-from bosattning_anvisning import access, handlers, pages, store
+from bosattning_anvisning import access, conflicts, handlers, pages, store
 from bosattning_anvisning.domain import Category as CategoryValue
 from bosattning_anvisning.types import (
     AInfo,
@@ -31,7 +31,9 @@ from bosattning_anvisning.types import (
     Category,
     Kommun,
     Lan,
+    arende_loader,
     deps_of,
+    forbidden,
     load_arende,
 )
 
@@ -171,6 +173,15 @@ class Query:
     ) -> pages.AnvisningConnection:
         return await pages.anvisningar(info, principal_of(info), year, kommunkod, first, after)
 
+    @strawberry.field(
+        description="Receptions reported for assignments cancelled meanwhile: "
+        "neither dropped nor counted, for the settlement unit to resolve."
+    )
+    async def mottagande_conflicts(
+        self, info: AInfo, year: int
+    ) -> list[conflicts.MottagandeConflict]:
+        return await conflicts.open_conflicts(info, year)
+
 
 @strawberry.type
 class AnvisningMutation:
@@ -179,6 +190,9 @@ class AnvisningMutation:
         self, info: AInfo, input: BosattningsunderlagInput
     ) -> RegisterPayload:
         principal = principal_of(info)
+        existing = await arende_loader(info).load(input.arende_id)
+        if existing is not None and not access.may_correct(principal, existing):
+            raise forbidden("this case belongs to another reception unit")
         cmd = handlers.RegisterArende(
             input.arende_id,
             CategoryValue(input.category),
@@ -199,6 +213,7 @@ class AnvisningMutation:
             )
         except DomainError as error:
             return user_error(error)
+        arende_loader(info).clear(done["arendeId"])  # it was read before it was written
         arende = await load_arende(info, done["arendeId"])
         assert arende is not None
         return RegisterBosattningsunderlagSuccess(arende=arende)

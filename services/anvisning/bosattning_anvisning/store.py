@@ -375,3 +375,14 @@ async def page(
 
 async def lan_totals(conn: Connection, year: int, lanskoder: Sequence[str]) -> dict[str, Any]:
     return {r["lanskod"]: r for r in await conn.fetch(LAN_TOTALS, year, list(lanskoder))}
+
+
+OPEN_CONFLICTS = """
+SELECT c.anvisning_id, c.received_on, c.reported_at, a.kommunkod, a.year
+FROM mottagande_conflict c JOIN anvisning a USING (anvisning_id)
+WHERE c.resolved_at IS NULL AND a.year = $1 ORDER BY c.reported_at
+"""
+
+
+async def open_conflicts(conn: Connection, year: int) -> list[Any]:
+    return list(await conn.fetch(OPEN_CONFLICTS, year))

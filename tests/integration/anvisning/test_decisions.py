@@ -11,7 +11,7 @@ from bosattning_contracts.mottagande import MottagandeCompleted, MottagandeCompl
 from nats.aio.client import Client
 
 from tests.examples import JONKOPING_2022
-from tests.integration.anvisning.conftest import Anvisning, kommuntal_decided
+from tests.integration.anvisning.conftest import REGISTER, Anvisning, kommuntal_decided
 from tests.integration.conftest import eventually
 from tests.integration.kommuntal.conftest import Kommuntal
 
@@ -104,7 +104,13 @@ async def test_a_reception_counts_once_and_one_for_a_cancelled_assignment_is_a_c
 
     await eventually(consumed)
     assert await decided.counts("0680") == {"used": 2, "received": 2, "remaining": 117}
-    assert await pool.fetchval("SELECT count(*) FROM mottagande_conflict") == 1
+    listed = await decided.service.graphql(
+        "{ mottagandeConflicts(year: 2022) { anvisningId kommunkod receivedOn } }",
+        token=decided.bosattningsenhet,
+    )
+    assert listed["data"]["mottagandeConflicts"] == [
+        {"anvisningId": b, "kommunkod": "0680", "receivedOn": "2022-04-01"}
+    ]
 
 
 BAD: dict[str, tuple[dict[str, Any], str]] = {
@@ -148,3 +154,22 @@ async def test_a_case_already_assigned_cannot_be_assigned_again(decided: Anvisni
 
     assert again["code"] == "ALREADY_ASSIGNED"
     assert (await decided.counts("0680"))["used"] == 1
+
+
+async def test_another_reception_unit_cannot_correct_a_case(decided: Anvisning) -> None:
+    arende = arende_id()
+    await decided.register(arende)
+    other = decided.service.token(roles=["mottagningsenhet"], enhet="MO-2", sub="HSA-MO-2")
+    variables = {
+        "input": {"arendeId": arende, "category": "ABO", "adults": 4, "children": 0, "needs": []}
+    }
+
+    body = await decided.service.graphql(REGISTER, variables, other)
+
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert (
+        await decided.service.deps.pool.fetchval(
+            "SELECT adults FROM arende WHERE arende_id = $1", arende
+        )
+        == 1
+    )
