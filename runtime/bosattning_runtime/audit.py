@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
+from bosattning_contracts.envelope import Event
 from opentelemetry import trace
 
 from bosattning_runtime.db import Connection
+from bosattning_runtime.outbox import enqueue
 
 INSERT_AUDIT = """
 INSERT INTO audit_log (occurred_at, actor, action, aggregate_id, details, trace_id)
@@ -29,3 +32,22 @@ async def record_audit(
     await conn.execute(
         INSERT_AUDIT, occurred_at, actor, action, aggregate_id, dict(details or {}), trace_id
     )
+
+
+async def record_and_publish(
+    conn: Connection,
+    actor: str,
+    action: str,
+    events: Sequence[Event[Any]],
+    details: Mapping[str, object],
+) -> None:
+    """The audit row and the outbox rows of a command, in its transaction."""
+    await record_audit(
+        conn,
+        occurred_at=events[0].occurred_at,
+        actor=actor,
+        action=action,
+        aggregate_id=events[0].aggregate_id,
+        details=details,
+    )
+    await enqueue(conn, events)

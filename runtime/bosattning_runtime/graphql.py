@@ -188,3 +188,29 @@ def loader(
         loaders[name] = DataLoader(load_fn=load)
     found: DataLoader[K, V] = loaders[name]
     return found
+
+
+def command_input(value: Any) -> dict[str, Any]:
+    """A mutation input as the idempotency fingerprint sees it: without the key itself."""
+    data: dict[str, Any] = strawberry.asdict(value)
+    data.pop("idempotency_key", None)
+    return data
+
+
+def by_year_loader(
+    info: Info[RequestContext[Any], None],
+    name: str,
+    pool: Any,
+    fetch: Callable[[Any, int, list[str]], Awaitable[Mapping[str, V]]],
+) -> DataLoader[tuple[int, str], V | None]:
+    """A loader of rows by (year, code): one `fetch` per year of the request's keys."""
+
+    async def load(keys: list[tuple[int, str]]) -> list[V | None]:
+        found: dict[tuple[int, str], V] = {}
+        async with pool.acquire() as conn:
+            for year in {y for y, _ in keys}:
+                rows = await fetch(conn, year, [code for y, code in keys if y == year])
+                found.update({(year, code): value for code, value in rows.items()})
+        return [found.get(key) for key in keys]
+
+    return loader(info, name, load)

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
-from bosattning_contracts.envelope import Event
 from bosattning_contracts.kommuntal import (
     KommuntalDecided,
     KommuntalRevised,
@@ -17,12 +16,11 @@ from bosattning_contracts.kommuntal import (
 )
 from bosattning_contracts.mottagande import MottagandeCompleted
 from bosattning_runtime import commands
-from bosattning_runtime.audit import record_audit
+from bosattning_runtime.audit import record_and_publish
 from bosattning_runtime.bus import first_receipt
 from bosattning_runtime.clock import Clock
 from bosattning_runtime.commands import IdempotencyKey
 from bosattning_runtime.db import Connection, Pool, unit_of_work
-from bosattning_runtime.outbox import enqueue
 
 from bosattning_anvisning import domain, events, planning, plans, store
 from bosattning_anvisning.domain import Arende, Category
@@ -58,24 +56,6 @@ class DecideAnvisning:
     override_reason: str | None
 
 
-async def _record(
-    conn: Connection,
-    actor: str,
-    action: str,
-    evts: Sequence[Event[Any]],
-    details: dict[str, object],
-) -> None:
-    await record_audit(
-        conn,
-        occurred_at=evts[0].occurred_at,
-        actor=actor,
-        action=action,
-        aggregate_id=evts[0].aggregate_id,
-        details=details,
-    )
-    await enqueue(conn, evts)
-
-
 async def register_arende(
     deps: Deps, actor: str, enhet: str | None, cmd: RegisterArende, key: IdempotencyKey | None
 ) -> dict[str, Any]:
@@ -98,7 +78,7 @@ async def register_arende(
         )
         arende = domain.register(existing, candidate, deps.need_codes)
         await store.save_arende(conn, arende)
-        await _record(
+        await record_and_publish(
             conn,
             actor,
             "registerBosattningsunderlag",
@@ -154,7 +134,7 @@ async def decide_anvisning(
         ):
             raise domain.fail("CAPACITY_EXCEEDED", "the places were taken meanwhile", "kommunkod")
         await store.save_anvisning(conn, anvisning)
-        await _record(
+        await record_and_publish(
             conn,
             actor,
             "decideAnvisning",
@@ -175,7 +155,7 @@ async def cancel_anvisning(
         cancelled = domain.cancel(await store.anvisning(conn, anvisning_id, for_update=True))
         await store.update_anvisning(conn, cancelled)
         await store.free_places(conn, cancelled.year, cancelled.kommunkod, cancelled.persons)
-        await _record(
+        await record_and_publish(
             conn,
             actor,
             "cancelAnvisning",
@@ -211,7 +191,7 @@ async def on_revision_requested(deps: Deps, event: KommuntalRevisionRequested) -
         await store.hold_revision(conn, p.year, p.lanskod, p.request_id, list(proposed.items()))
         blocking = domain.blocking_rows(proposed, current)
         answer = events.revision_answer(p.request_id, p.year, p.lanskod, blocking, deps.clock.now())
-        await _record(
+        await record_and_publish(
             conn,
             "system",
             "answerRevision",
@@ -265,7 +245,7 @@ async def propose_arsplanering(
         ]
         for plan in proposed:
             await store.save_plan(conn, plan)
-        await _record(
+        await record_and_publish(
             conn,
             actor,
             "proposeArsplanering",
@@ -309,7 +289,7 @@ async def decide_arsplanering(
         )
         await store.save_plan(conn, plan)
         changed = current is not None and current.status is PlanStatus.DECIDED
-        await _record(
+        await record_and_publish(
             conn,
             actor,
             "changeArsplanering" if changed else "decideArsplanering",

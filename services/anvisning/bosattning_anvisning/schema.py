@@ -13,6 +13,7 @@ from bosattning_runtime.graphql import (
     Conflict,
     NotFound,
     ValidationError,
+    command_input,
     permission,
     principal_of,
     subgraph_schema,
@@ -140,12 +141,6 @@ MayDecide = permission(
 )
 
 
-def _command_input(value: Any) -> dict[str, Any]:
-    data = strawberry.asdict(value)
-    data.pop("idempotency_key", None)
-    return data
-
-
 async def _anvisning(info: AInfo, anvisning_id: str) -> Anvisning:
     async with deps_of(info).pool.acquire() as conn:
         found = await store.anvisning(conn, UUID(anvisning_id))
@@ -206,7 +201,7 @@ class AnvisningMutation:
                 principal.sub,
                 "registerBosattningsunderlag",
                 input.idempotency_key,
-                _command_input(input),
+                command_input(input),
             )
             done = await handlers.register_arende(
                 deps_of(info), principal.sub, principal.enhet, cmd, key
@@ -226,7 +221,7 @@ class AnvisningMutation:
         )
         try:
             key = idempotency_key(
-                principal.sub, "decideAnvisning", input.idempotency_key, _command_input(input)
+                principal.sub, "decideAnvisning", input.idempotency_key, command_input(input)
             )
             done = await handlers.decide_anvisning(deps_of(info), principal.sub, cmd, key)
         except DomainError as error:
@@ -238,7 +233,7 @@ class AnvisningMutation:
         principal = principal_of(info)
         try:
             key = idempotency_key(
-                principal.sub, "cancelAnvisning", input.idempotency_key, _command_input(input)
+                principal.sub, "cancelAnvisning", input.idempotency_key, command_input(input)
             )
             done = await handlers.cancel_anvisning(
                 deps_of(info), principal.sub, input.anvisning_id, key
@@ -267,7 +262,7 @@ class PlanMutation:
         try:
             check_list_length(input.kommunkoder or [], "kommunkoder")
             key = idempotency_key(
-                principal.sub, "proposeArsplanering", input.idempotency_key, _command_input(input)
+                principal.sub, "proposeArsplanering", input.idempotency_key, command_input(input)
             )
             done = await handlers.propose_arsplanering(
                 deps_of(info), principal.sub, input.year, input.kommunkoder, key
@@ -298,7 +293,7 @@ async def _decide_plan(
     principal = principal_of(info)
     mutation = "changeArsplanering" if change else "decideArsplanering"
     try:
-        key = idempotency_key(principal.sub, mutation, input.idempotency_key, _command_input(input))
+        key = idempotency_key(principal.sub, mutation, input.idempotency_key, command_input(input))
         await handlers.decide_arsplanering(
             deps_of(info), principal.sub, cmd, change=change, key=key
         )

@@ -150,6 +150,12 @@ async def capacities(conn: Connection, year: int, kommunkoder: Sequence[str]) ->
     return [to_capacity(r) for r in await conn.fetch(CAPACITIES, year, list(kommunkoder))]
 
 
+async def capacities_by_kommun(
+    conn: Connection, year: int, kommunkoder: Sequence[str]
+) -> dict[str, Capacity]:
+    return {c.kommunkod: c for c in await capacities(conn, year, kommunkoder)}
+
+
 async def lock_capacities_of_lan(conn: Connection, year: int, lanskod: str) -> list[Capacity]:
     return [to_capacity(r) for r in await conn.fetch(CAPACITIES_OF_LAN_FOR_UPDATE, year, lanskod)]
 

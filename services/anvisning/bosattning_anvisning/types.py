@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 import strawberry
-from bosattning_runtime.graphql import RequestContext, loader, principal_of
+from bosattning_runtime.graphql import RequestContext, by_year_loader, loader, principal_of
 from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
@@ -27,17 +27,7 @@ def deps_of(info: AInfo) -> Deps:
 
 def capacity_loader(info: AInfo) -> DataLoader[tuple[int, str], domain.Capacity | None]:
     """Capacities by (year, kommunkod): one statement per year however many municipalities."""
-
-    async def load(keys: list[tuple[int, str]]) -> list[domain.Capacity | None]:
-        found: dict[tuple[int, str], domain.Capacity] = {}
-        async with deps_of(info).pool.acquire() as conn:
-            for year in {y for y, _ in keys}:
-                codes = [k for y, k in keys if y == year]
-                for c in await store.capacities(conn, year, codes):
-                    found[(c.year, c.kommunkod)] = c
-        return [found.get(key) for key in keys]
-
-    return loader(info, "capacity", load)
+    return by_year_loader(info, "capacity", deps_of(info).pool, store.capacities_by_kommun)
 
 
 def anvisning_loader(info: AInfo) -> DataLoader[UUID, domain.Anvisning | None]:
@@ -283,12 +273,4 @@ class Lan:
 
 
 def lan_totals_loader(info: AInfo) -> DataLoader[tuple[int, str], Any]:
-    async def load(keys: list[tuple[int, str]]) -> list[Any]:
-        found: dict[tuple[int, str], Any] = {}
-        async with deps_of(info).pool.acquire() as conn:
-            for year in {y for y, _ in keys}:
-                totals = await store.lan_totals(conn, year, [k for y, k in keys if y == year])
-                found.update({(year, k): v for k, v in totals.items()})
-        return [found.get(key) for key in keys]
-
-    return loader(info, "lan_totals", load)
+    return by_year_loader(info, "lan_totals", deps_of(info).pool, store.lan_totals)

@@ -10,14 +10,12 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from bosattning_contracts.anvisning import AnvisningRevisionConfirmed, AnvisningRevisionRefused
-from bosattning_contracts.envelope import Event
 from bosattning_runtime import commands
-from bosattning_runtime.audit import record_audit
+from bosattning_runtime.audit import record_and_publish
 from bosattning_runtime.bus import first_receipt
 from bosattning_runtime.clock import Clock, decidable_years
 from bosattning_runtime.commands import IdempotencyKey
 from bosattning_runtime.db import Connection, Pool, unit_of_work
-from bosattning_runtime.outbox import enqueue
 
 from bosattning_kommuntal import domain, events, store
 from bosattning_kommuntal.domain import Blocking, RevisionStatus, Row
@@ -56,25 +54,6 @@ class RequestRevision:
     reason: str
 
 
-async def _audit_and_publish(
-    conn: Connection,
-    actor: str,
-    action: str,
-    aggregate_id: str,
-    evts: Sequence[Event[Any]],
-    details: dict[str, object],
-) -> None:
-    await record_audit(
-        conn,
-        occurred_at=evts[0].occurred_at,
-        actor=actor,
-        action=action,
-        aggregate_id=aggregate_id,
-        details=details,
-    )
-    await enqueue(conn, evts)
-
-
 def _checked_key(deps: Deps, year: int, lanskod: str) -> tuple[int, str]:
     return domain.check_year(year, decidable_years(deps.clock)), domain.check_lanskod(lanskod)
 
@@ -87,9 +66,7 @@ async def _set_lanstal(conn: Connection, deps: Deps, actor: str, cmd: SetLanstal
     lanstal = domain.set_lanstal(current, year, lanskod, cmd.lanstal, by)
     await store.save_lanstal(conn, lanstal)
     evt = events.lanstal_set(lanstal, None if current is None else current.version)
-    await _audit_and_publish(
-        conn, actor, "setLanstal", evt.aggregate_id, [evt], {"version": lanstal.version}
-    )
+    await record_and_publish(conn, actor, "setLanstal", [evt], {"version": lanstal.version})
     return {"year": year, "lanskod": lanskod, "version": lanstal.version}
 
 
@@ -104,9 +81,7 @@ async def _decide_kommuntal(
     decision = domain.decide_first(lanstal, existing, cmd.rows, by, year, lanskod)
     await store.save_decision(conn, decision)
     evt = events.kommuntal_decided(decision)
-    await _audit_and_publish(
-        conn, actor, "decideKommuntal", evt.aggregate_id, [evt], {"version": decision.version}
-    )
+    await record_and_publish(conn, actor, "decideKommuntal", [evt], {"version": decision.version})
     return {"year": year, "lanskod": lanskod, "version": decision.version}
 
 
@@ -157,11 +132,10 @@ async def request_revision(
         )
         await store.save_request(conn, request)
         evt = events.revision_requested(request)
-        await _audit_and_publish(
+        await record_and_publish(
             conn,
             actor,
             "requestKommuntalRevision",
-            evt.aggregate_id,
             [evt],
             {"kind": request.kind.value},
         )
@@ -184,11 +158,10 @@ async def on_revision_confirmed(deps: Deps, event: AnvisningRevisionConfirmed) -
         await store.close_request(conn, closed)
         await store.save_decision(conn, decision)
         evt = events.kommuntal_revised(decision, replaces_version=current.version)
-        await _audit_and_publish(
+        await record_and_publish(
             conn,
             "anvisning",
             "revisionConfirmed",
-            evt.aggregate_id,
             [evt],
             {"version": decision.version, "requestId": str(request.request_id)},
         )
@@ -232,11 +205,10 @@ async def _open_request(conn: Connection, request_id: UUID) -> domain.RevisionRe
 async def _reject(conn: Connection, closed: domain.RevisionRequest, actor: str) -> None:
     await store.close_request(conn, closed)
     evt = events.revision_rejected(closed)
-    await _audit_and_publish(
+    await record_and_publish(
         conn,
         actor,
         f"revision{closed.status.value.capitalize()}",
-        evt.aggregate_id,
         [evt],
         {"requestId": str(closed.request_id)},
     )

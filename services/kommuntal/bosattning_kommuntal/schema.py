@@ -14,6 +14,7 @@ from bosattning_runtime.graphql import (
     Conflict,
     NotFound,
     ValidationError,
+    command_input,
     permission,
     principal_of,
     subgraph_schema,
@@ -103,12 +104,6 @@ def _rows(rows: list[KommuntalRowInput]) -> tuple[Row, ...]:
     return tuple(Row(r.kommunkod, r.kommuntal) for r in rows)
 
 
-def _command_input(value: Any) -> dict[str, Any]:
-    data = strawberry.asdict(value)
-    data.pop("idempotency_key", None)
-    return data
-
-
 @strawberry.type
 class Query:
     @strawberry.field(description="The 21 counties.")
@@ -144,7 +139,7 @@ class Mutation:
         cmd = handlers.SetLanstal(input.year, input.lanskod, input.lanstal, input.reason)
         try:
             key = idempotency_key(
-                principal.sub, "setLanstal", input.idempotency_key, _command_input(input)
+                principal.sub, "setLanstal", input.idempotency_key, command_input(input)
             )
             done = await handlers.set_lanstal(deps, principal.sub, cmd, key)
         except DomainError as error:
@@ -160,7 +155,7 @@ class Mutation:
         cmd = handlers.DecideKommuntal(input.year, input.lanskod, _rows(input.rows), input.reason)
         try:
             key = idempotency_key(
-                principal.sub, "decideKommuntal", input.idempotency_key, _command_input(input)
+                principal.sub, "decideKommuntal", input.idempotency_key, command_input(input)
             )
             done = await handlers.decide_kommuntal(deps, principal.sub, cmd, key)
         except DomainError as error:
@@ -184,7 +179,7 @@ class Mutation:
                 principal.sub,
                 "requestKommuntalRevision",
                 input.idempotency_key,
-                _command_input(input),
+                command_input(input),
             )
             done = await handlers.request_revision(deps, principal.sub, cmd, key)
         except DomainError as error:

@@ -8,7 +8,7 @@ from uuid import UUID
 import strawberry
 from bosattning_contracts.kommuntal import RevisionKind as ContractRevisionKind
 from bosattning_contracts.reference import kommun_by_kod, kommuner_in_lan, lan_by_kod
-from bosattning_runtime.graphql import RequestContext, loader
+from bosattning_runtime.graphql import RequestContext, by_year_loader
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
@@ -24,17 +24,7 @@ def deps_of(info: KInfo) -> Deps:
 
 def kommuntal_loader(info: KInfo) -> DataLoader[tuple[int, str], int | None]:
     """Kommuntal by (year, kommunkod): one statement per year however many municipalities."""
-
-    async def load(keys: list[tuple[int, str]]) -> list[int | None]:
-        found: dict[tuple[int, str], int] = {}
-        async with deps_of(info).pool.acquire() as conn:
-            for year in {y for y, _ in keys}:
-                codes = [k for y, k in keys if y == year]
-                numbers = await store.kommuntal_of_kommuner(conn, year, codes)
-                found.update({(year, k): n for k, n in numbers.items()})
-        return [found.get(key) for key in keys]
-
-    return loader(info, "kommuntal", load)
+    return by_year_loader(info, "kommuntal", deps_of(info).pool, store.kommuntal_of_kommuner)
 
 
 @strawberry.type

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -29,6 +30,11 @@ mutation($input: CancelAnvisningInput!) { cancelAnvisning(input: $input) {
   ... on AnvisningSuccess { anvisning { anvisningId status } }
   ... on Error { code message field }
 } }"""
+
+
+def arende_id() -> str:
+    """A fresh dossier reference (digits and dashes only)."""
+    return f"{uuid.uuid4().int % 10**8:08d}-22"
 
 
 class Anvisning:

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 from tests.examples import JONKOPING_2022
-from tests.integration.anvisning.conftest import Anvisning, kommuntal_decided
+from tests.integration.anvisning.conftest import Anvisning, arende_id, kommuntal_decided
 from tests.integration.kommuntal.conftest import Kommuntal
-
-
-def arende_id() -> str:
-    return f"{uuid.uuid4().int % 10**8:08d}-22"
 
 
 async def test_a_kommuntal_decided_by_the_county_board_reaches_the_projection(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
 
 from tests.examples import JONKOPING_2022, JONKOPING_AGREED
-from tests.integration.anvisning.conftest import Anvisning, kommuntal_decided
+from tests.integration.anvisning.conftest import Anvisning, arende_id, kommuntal_decided
 from tests.integration.conftest import eventually
 from tests.integration.kommuntal.conftest import Kommuntal
 
@@ -34,10 +33,6 @@ mutation($input: ChangeArsplaneringInput!) {{ changeArsplanering(input: $input) 
 READ = f"""
 query($r: [_Any!]!) {{ _entities(representations: $r) {{
   ... on Kommun {{ arsplanering(year: 2022) {{ {PLAN_FIELDS} }} }} }} }}"""
-
-
-def arende_id() -> str:
-    return f"{uuid.uuid4().int % 10**8:08d}-22"
 
 
 async def _call(anvisning: Anvisning, query: str, field: str, **variables: Any) -> Any:

@@ -11,13 +11,9 @@ from bosattning_contracts.mottagande import MottagandeCompleted, MottagandeCompl
 from nats.aio.client import Client
 
 from tests.examples import JONKOPING_2022
-from tests.integration.anvisning.conftest import REGISTER, Anvisning, kommuntal_decided
+from tests.integration.anvisning.conftest import REGISTER, Anvisning, arende_id, kommuntal_decided
 from tests.integration.conftest import eventually
 from tests.integration.kommuntal.conftest import Kommuntal
-
-
-def arende_id() -> str:
-    return f"{uuid.uuid4().int % 10**8:08d}-22"
 
 
 @pytest.fixture

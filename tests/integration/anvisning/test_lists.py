@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 from tests.examples import JONKOPING_2022
-from tests.integration.anvisning.conftest import Anvisning, kommuntal_decided
+from tests.integration.anvisning.conftest import Anvisning, arende_id, kommuntal_decided
 from tests.integration.conftest import eventually
 from tests.integration.kommuntal.conftest import Kommuntal
 
@@ -15,10 +14,6 @@ PAGE = """query($after: String, $kommunkod: String) {
     edges { cursor node { anvisningId kommunkod } } pageInfo { hasNextPage endCursor } } }"""
 TOTALS = """query($r: [_Any!]!) { _entities(representations: $r) {
   ... on Lan { anvisningTotals(year: 2022) { kommuntal used received remaining } } } }"""
-
-
-def arende_id() -> str:
-    return f"{uuid.uuid4().int % 10**8:08d}-22"
 
 
 async def _assign(anvisning: Anvisning, kommunkod: str, count: int) -> list[str]:

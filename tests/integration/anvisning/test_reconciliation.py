@@ -21,15 +21,11 @@ from bosattning_contracts.rows import KommuntalRow
 from nats.aio.client import Client
 
 from tests.examples import JONKOPING_2022, JONKOPING_AGREED
-from tests.integration.anvisning.conftest import Anvisning, kommuntal_decided
+from tests.integration.anvisning.conftest import Anvisning, arende_id, kommuntal_decided
 from tests.integration.conftest import StartService, eventually
 from tests.integration.kommuntal.conftest import Kommuntal
 
 NOW = datetime(2022, 3, 1, 9, tzinfo=UTC)
-
-
-def arende_id() -> str:
-    return f"{uuid.uuid4().int % 10**8:08d}-22"
 
 
 async def _publish(bus: Client, event: Event[Any]) -> None:
