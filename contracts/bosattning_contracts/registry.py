@@ -27,6 +27,7 @@ from bosattning_contracts.kommuntal import (
 )
 from bosattning_contracts.lanstal import LanstalSet
 from bosattning_contracts.mottagande import MottagandeCompleted
+from bosattning_contracts.underrattelse import ArendeSelfSettled, ArendeSettlementNeeded
 
 __all__ = ["EVENT_CLASSES", "EVENT_TYPES", "UnknownEventType", "parse_event"]
 
@@ -45,6 +46,8 @@ EVENT_CLASSES: Final[tuple[type[Event[Any]], ...]] = (
     AnvisningDecided,
     AnvisningCancelled,
     MottagandeCompleted,
+    ArendeSelfSettled,
+    ArendeSettlementNeeded,
 )
 
 EVENT_TYPES: Final[dict[str, type[Event[Any]]]] = {

@@ -40,6 +40,12 @@ from bosattning_contracts.kommuntal import (
 from bosattning_contracts.lanstal import LanstalSet, LanstalSetPayload
 from bosattning_contracts.mottagande import MottagandeCompleted, MottagandeCompletedPayload
 from bosattning_contracts.rows import BlockingRow, KommuntalRow
+from bosattning_contracts.underrattelse import (
+    ArendeSelfSettled,
+    ArendeSettlementNeeded,
+    SelfSettledPayload,
+    SettlementNeededPayload,
+)
 
 WHEN = datetime(2022, 1, 15, 9, 30, tzinfo=UTC)
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
@@ -128,6 +134,23 @@ def _settlement_samples() -> list[Event[Any]]:
                 kommunkod="0680",
                 received_on=date(2022, 3, 1),
                 reported_at=WHEN,
+            ),
+            occurred_at=WHEN,
+        ),
+        ArendeSelfSettled.create(
+            payload=SelfSettledPayload(
+                arende_id=ARENDE_ID,
+                kommunkod="0680",
+                adults=1,
+                children=2,
+                settled_on=date(2022, 3, 1),
+                recorded_at=WHEN,
+            ),
+            occurred_at=WHEN,
+        ),
+        ArendeSettlementNeeded.create(
+            payload=SettlementNeededPayload(
+                arende_id=ARENDE_ID, category=Category.ABO, recorded_at=WHEN
             ),
             occurred_at=WHEN,
         ),

@@ -40,6 +40,8 @@ def test_the_registry_lists_every_event_type() -> None:
             "anvisning.decided",
             "anvisning.cancelled",
             "mottagande.completed",
+            "arende.self_settled",
+            "arende.settlement_needed",
             "arsplanering.proposed",
             "arsplanering.decided",
             "arsplanering.changed",
