@@ -11,6 +11,7 @@ from bosattning_cli.gateway import gateway_dir
 SERVICES = {
     "kommuntal": "bosattning_kommuntal.schema",
     "anvisning": "bosattning_anvisning.schema",
+    "dialog": "bosattning_dialog.schema",
 }
 
 

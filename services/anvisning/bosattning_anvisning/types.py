@@ -63,7 +63,6 @@ class Anvisning:
     deadline: date
     status: AnvisningStatus  # type: ignore[valid-type]
     replaces: UUID | None
-    received_on: date | None
     beyond_plan: bool = strawberry.field(description="Assigned beyond the plan, by override.")
     without_plan: bool = strawberry.field(
         description="Assigned without a decided, current annual plan (flagged)."
@@ -81,7 +80,6 @@ class Anvisning:
             deadline=value.deadline,
             status=value.status,
             replaces=value.replaces,
-            received_on=value.received_on,
             beyond_plan=value.beyond_plan,
             without_plan=value.without_plan,
         )

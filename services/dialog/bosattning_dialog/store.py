@@ -1,0 +1,159 @@
+"""All SQL of the reception units' service, and the rows it turns into domain objects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from bosattning_runtime.db import Connection
+
+from bosattning_dialog.domain import Category, Kontakt, Mottagande, Outcome, Underrattelse
+
+UNDERRATTELSE = "SELECT * FROM underrattelse WHERE arende_id = $1"
+INSERT_UNDERRATTELSE = """
+INSERT INTO underrattelse (arende_id, category, outcome, kommunkod, adults, children, settled_on,
+                           enhet, recorded_by, recorded_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+"""
+SELF_SETTLED = """
+SELECT kommunkod, coalesce(sum(adults + children), 0)::int AS persons FROM underrattelse
+WHERE outcome = 'own_housing' AND kommunkod = ANY($2::text[])
+  AND settled_on >= make_date($1, 1, 1) AND settled_on < make_date($1 + 1, 1, 1)
+GROUP BY kommunkod
+"""
+
+# The projection of assignments: a version at or below the one held changes nothing.
+UPSERT_MOTTAGANDE = """
+INSERT INTO mottagande (anvisning_id, arende_id, category, kommunkod, year, persons, decided_at,
+                        deadline, anvisning_version, cancelled)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+ON CONFLICT (anvisning_id) DO UPDATE SET
+    deadline = EXCLUDED.deadline, anvisning_version = EXCLUDED.anvisning_version,
+    cancelled = EXCLUDED.cancelled
+WHERE mottagande.anvisning_version < EXCLUDED.anvisning_version
+"""
+MOTTAGANDE = "SELECT * FROM mottagande WHERE anvisning_id = $1"
+MOTTAGANDE_FOR_UPDATE = MOTTAGANDE + " FOR UPDATE"
+MOTTAGANDEN = "SELECT * FROM mottagande WHERE anvisning_id = ANY($1::uuid[])"
+UPDATE_MOTTAGANDE = """
+UPDATE mottagande SET samtal_held_on = $2, mottagandedatum = $3, received_on = $4,
+    date_reported_at = CASE WHEN mottagandedatum IS DISTINCT FROM $3 THEN now()
+                            ELSE date_reported_at END,
+    received_reported_at = CASE WHEN $4::date IS NOT NULL AND received_on IS NULL THEN now()
+                                ELSE received_reported_at END
+WHERE anvisning_id = $1
+"""
+PENDING = """
+SELECT kommunkod, count(*)::int AS pending FROM mottagande
+WHERE NOT cancelled AND received_on IS NULL AND kommunkod = ANY($1::text[]) GROUP BY kommunkod
+"""
+INSERT_KONTAKT = """
+INSERT INTO kontakt (anvisning_id, kind, contacted_on, note, recorded_by, recorded_at)
+VALUES ($1, $2, $3, $4, $5, $6)
+"""
+KONTAKTER = "SELECT * FROM kontakt WHERE anvisning_id = ANY($1::uuid[]) ORDER BY id"
+
+
+def to_underrattelse(row: Any) -> Underrattelse:
+    return Underrattelse(
+        row["arende_id"],
+        Category(row["category"]),
+        Outcome(row["outcome"]),
+        row["kommunkod"],
+        row["adults"],
+        row["children"],
+        row["settled_on"],
+        row["enhet"],
+        row["recorded_by"],
+        row["recorded_at"],
+    )
+
+
+def to_mottagande(row: Any) -> Mottagande:
+    return Mottagande(
+        row["anvisning_id"],
+        row["arende_id"],
+        Category(row["category"]),
+        row["kommunkod"],
+        row["year"],
+        row["persons"],
+        row["decided_at"],
+        row["deadline"],
+        row["anvisning_version"],
+        row["cancelled"],
+        row["samtal_held_on"],
+        row["mottagandedatum"],
+        row["received_on"],
+    )
+
+
+async def underrattelse(conn: Connection, arende_id: str) -> Underrattelse | None:
+    row = await conn.fetchrow(UNDERRATTELSE, arende_id)
+    return None if row is None else to_underrattelse(row)
+
+
+async def save_underrattelse(conn: Connection, u: Underrattelse) -> None:
+    await conn.execute(
+        INSERT_UNDERRATTELSE,
+        u.arende_id,
+        u.category.value,
+        u.outcome.value,
+        u.kommunkod,
+        u.adults,
+        u.children,
+        u.settled_on,
+        u.enhet,
+        u.recorded_by,
+        u.recorded_at,
+    )
+
+
+async def self_settled(conn: Connection, year: int, kommunkoder: Sequence[str]) -> dict[str, int]:
+    rows = await conn.fetch(SELF_SETTLED, year, list(kommunkoder))
+    return {r["kommunkod"]: r["persons"] for r in rows}
+
+
+async def project(conn: Connection, m: Mottagande) -> None:
+    await conn.execute(
+        UPSERT_MOTTAGANDE,
+        m.anvisning_id,
+        m.arende_id,
+        m.category.value,
+        m.kommunkod,
+        m.year,
+        m.persons,
+        m.decided_at,
+        m.deadline,
+        m.anvisning_version,
+        m.cancelled,
+    )
+
+
+async def mottagande(
+    conn: Connection, anvisning_id: UUID, *, for_update: bool = False
+) -> Mottagande | None:
+    row = await conn.fetchrow(MOTTAGANDE_FOR_UPDATE if for_update else MOTTAGANDE, anvisning_id)
+    return None if row is None else to_mottagande(row)
+
+
+async def mottaganden(conn: Connection, ids: Sequence[UUID]) -> list[Mottagande]:
+    return [to_mottagande(r) for r in await conn.fetch(MOTTAGANDEN, list(ids))]
+
+
+async def save_mottagande(conn: Connection, m: Mottagande) -> None:
+    await conn.execute(
+        UPDATE_MOTTAGANDE, m.anvisning_id, m.samtal_held_on, m.mottagandedatum, m.received_on
+    )
+
+
+async def pending(conn: Connection, kommunkoder: Sequence[str]) -> dict[str, int]:
+    return {r["kommunkod"]: r["pending"] for r in await conn.fetch(PENDING, list(kommunkoder))}
+
+
+async def save_kontakt(conn: Connection, k: Kontakt, by: str, at: Any) -> None:
+    await conn.execute(INSERT_KONTAKT, k.anvisning_id, k.kind.value, k.contacted_on, k.note, by, at)
+
+
+async def kontakter(conn: Connection, ids: Sequence[UUID]) -> list[Any]:
+    return list(await conn.fetch(KONTAKTER, list(ids)))

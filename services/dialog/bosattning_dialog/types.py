@@ -1,0 +1,100 @@
+"""GraphQL types of the reception units' subgraph."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+import strawberry
+from bosattning_runtime.graphql import RequestContext, by_year_loader, loader, principal_of
+from graphql import GraphQLError
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+
+from bosattning_dialog import access, domain, store
+from bosattning_dialog.handlers import Deps
+
+DInfo = Info[RequestContext[Deps], None]
+
+ReceptionStatus = strawberry.enum(domain.Status, name="ReceptionStatus")
+
+
+def deps_of(info: DInfo) -> Deps:
+    return info.context.deps
+
+
+def forbidden(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "FORBIDDEN"})
+
+
+def mottagande_loader(info: DInfo) -> DataLoader[UUID, domain.Mottagande | None]:
+    async def load(keys: list[UUID]) -> list[domain.Mottagande | None]:
+        async with deps_of(info).pool.acquire() as conn:
+            found = {m.anvisning_id: m for m in await store.mottaganden(conn, keys)}
+        return [found.get(key) for key in keys]
+
+    return loader(info, "mottagande", load)
+
+
+@strawberry.type
+class Kontakt:
+    kind: str
+    contacted_on: date
+    note: str | None
+
+
+@strawberry.federation.type(keys=["anvisningId"], description="An assignment decision.")
+class Anvisning:
+    anvisning_id: UUID
+    reception_status: ReceptionStatus | None  # type: ignore[valid-type]
+    mottagandedatum: date | None
+    date_after_deadline: bool | None = strawberry.field(
+        description="The reported date is later than the decision's deadline."
+    )
+    anvisningssamtal_held_on: date | None
+    received_on: date | None
+
+    @classmethod
+    async def resolve_reference(cls, info: DInfo, anvisningId: str) -> Anvisning:
+        found = await mottagande_loader(info).load(UUID(anvisningId))
+        if found is None:  # not yet projected here: the fields are unknown, not forbidden
+            return cls(
+                anvisning_id=UUID(anvisningId),
+                reception_status=None,
+                mottagandedatum=None,
+                date_after_deadline=None,
+                anvisningssamtal_held_on=None,
+                received_on=None,
+            )
+        if not access.may_read(principal_of(info), found):
+            raise forbidden("this assignment is not yours to read")
+        return cls.of(found)
+
+    @staticmethod
+    def of(m: domain.Mottagande) -> Anvisning:
+        return Anvisning(
+            anvisning_id=m.anvisning_id,
+            reception_status=m.status,
+            mottagandedatum=m.mottagandedatum,
+            date_after_deadline=m.date_after_deadline,
+            anvisningssamtal_held_on=m.samtal_held_on,
+            received_on=m.received_on,
+        )
+
+
+@strawberry.federation.type(keys=["kommunkod"], description="A municipality (kommun).")
+class Kommun:
+    kommunkod: str
+
+    @strawberry.field(description="Persons who arranged own housing (EBO) here in the year.")
+    async def self_settled(self, info: DInfo, year: int) -> int:
+        if not access.may_read_counts(principal_of(info), self.kommunkod):
+            raise forbidden("these counts are not yours to read")
+        loaded = await by_year_loader(
+            info, "self_settled", deps_of(info).pool, store.self_settled
+        ).load((year, self.kommunkod))
+        return loaded or 0
+
+    @classmethod
+    def resolve_reference(cls, info: DInfo, kommunkod: str) -> Kommun:
+        return cls(kommunkod=kommunkod)
