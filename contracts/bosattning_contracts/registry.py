@@ -19,6 +19,11 @@ from bosattning_contracts.arsplanering import (
     ArsplaneringProposed,
 )
 from bosattning_contracts.envelope import Event
+from bosattning_contracts.escalation import (
+    EscalationHandedOver,
+    EscalationOpened,
+    EscalationResolved,
+)
 from bosattning_contracts.kommuntal import (
     KommuntalDecided,
     KommuntalRevised,
@@ -48,6 +53,9 @@ EVENT_CLASSES: Final[tuple[type[Event[Any]], ...]] = (
     MottagandeCompleted,
     ArendeSelfSettled,
     ArendeSettlementNeeded,
+    EscalationOpened,
+    EscalationHandedOver,
+    EscalationResolved,
 )
 
 EVENT_TYPES: Final[dict[str, type[Event[Any]]]] = {

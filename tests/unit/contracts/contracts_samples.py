@@ -25,6 +25,14 @@ from bosattning_contracts.arsplanering import (
     ArsplaneringStatus,
 )
 from bosattning_contracts.envelope import Event
+from bosattning_contracts.escalation import (
+    EscalationHandedOver,
+    EscalationKind,
+    EscalationOpened,
+    EscalationPayload,
+    EscalationResolved,
+    EscalationStatus,
+)
 from bosattning_contracts.kommuntal import (
     KommuntalDecided,
     KommuntalDecisionPayload,
@@ -108,6 +116,31 @@ def arsplanering_payload(**changes: Any) -> ArsplaneringPayload:
     return ArsplaneringPayload(**{**data, **changes})
 
 
+def _escalation_samples() -> list[Event[Any]]:
+    def payload(status: EscalationStatus, version: int) -> EscalationPayload:
+        return EscalationPayload(
+            escalation_id=ANVISNING_ID,
+            kind=EscalationKind.LATE_DATE,
+            status=status,
+            lanskod="06",
+            kommunkod="0680",
+            anvisning_ids=(ANVISNING_ID,),
+            persons=3,
+            deadline=date(2022, 5, 1),
+            mottagandedatum=date(2022, 6, 1),
+            version=version,
+            at=WHEN,
+        )
+
+    return [
+        EscalationOpened.create(payload=payload(EscalationStatus.OPEN, 1), occurred_at=WHEN),
+        EscalationHandedOver.create(
+            payload=payload(EscalationStatus.HANDED_OVER, 2), occurred_at=WHEN
+        ),
+        EscalationResolved.create(payload=payload(EscalationStatus.RESOLVED, 3), occurred_at=WHEN),
+    ]
+
+
 def _settlement_samples() -> list[Event[Any]]:
     decided_plan = {"version": 2, "status": ArsplaneringStatus.DECIDED}
     return [
@@ -154,6 +187,7 @@ def _settlement_samples() -> list[Event[Any]]:
             ),
             occurred_at=WHEN,
         ),
+        *_escalation_samples(),
         ArsplaneringProposed.create(payload=arsplanering_payload(), occurred_at=WHEN),
         ArsplaneringDecided.create(payload=arsplanering_payload(**decided_plan), occurred_at=WHEN),
         ArsplaneringChanged.create(
