@@ -41,3 +41,10 @@ def may_read_counts(principal: Principal, kommunkod: str) -> bool:
     if principal.roles & AGENCY_ROLES:
         return True
     return principal.has_role(Role.kommun) and principal.kommun == kommunkod
+
+
+def is_expert_for(principal: Principal, lanskod: str | None) -> bool:
+    """The regional expert of that county."""
+    return principal.has_role(Role.regional_expert) and (
+        lanskod is None or lanskod in principal.lan
+    )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from bosattning_contracts.anvisning import AnvisningCancelled, AnvisningDecided
 from bosattning_contracts.envelope import Event
 from bosattning_runtime.bus import Subscription
 from bosattning_runtime.db import migrations_in
-from bosattning_runtime.service import Resources, ServiceDefinition, build_app
+from bosattning_runtime.service import PeriodicTask, Resources, ServiceDefinition, build_app
 from bosattning_runtime.settings import Settings, load_settings
 from starlette.applications import Starlette
 
@@ -22,7 +23,19 @@ DEFAULT_PORT = 4003
 
 
 def _deps(res: Resources) -> Deps:
-    return Deps(res.pool, res.clock)
+    days = float(res.settings.extra.get("DIALOG_REPLY_WINDOW_DAYS", "14"))
+    return Deps(res.pool, res.clock, timedelta(days=days))
+
+
+def _periodic(deps: Deps) -> Sequence[PeriodicTask]:
+    seconds = 30.0
+    return [
+        PeriodicTask(
+            "open overdue escalations",
+            timedelta(seconds=seconds),
+            lambda: handlers.open_overdue(deps),
+        )
+    ]
 
 
 def _subscriptions(deps: Deps) -> Sequence[Subscription]:
@@ -40,6 +53,7 @@ DEFINITION = ServiceDefinition[Deps](
     migrations=migrations_in(SERVICE, "bosattning_dialog"),
     make_deps=_deps,
     subscriptions=_subscriptions,
+    periodic=_periodic,
 )
 
 

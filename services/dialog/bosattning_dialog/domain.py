@@ -148,11 +148,13 @@ def _open(mottagande: Mottagande | None) -> Mottagande:
     return mottagande
 
 
-def record_samtal(mottagande: Mottagande | None, held_on: date) -> Mottagande:
-    """The assignment talk: the household is told which municipality."""
+def record_samtal(mottagande: Mottagande | None, held_on: date, today: date) -> Mottagande:
+    """The assignment talk (held): the household is told which municipality."""
     current = _open(mottagande)
     if held_on < current.decided_at.date():
         raise fail("DATE_BEFORE_ASSIGNMENT", "the talk follows the assignment", "heldOn")
+    if held_on > today:
+        raise fail("DATE_IN_FUTURE", "record a talk once it is held", "heldOn")
     return replace(current, samtal_held_on=held_on)
 
 

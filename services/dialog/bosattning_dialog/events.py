@@ -6,6 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from bosattning_contracts.envelope import Event
+from bosattning_contracts.escalation import (
+    EscalationHandedOver,
+    EscalationOpened,
+    EscalationPayload,
+    EscalationResolved,
+    EscalationStatus,
+)
 from bosattning_contracts.mottagande import MottagandeCompleted, MottagandeCompletedPayload
 from bosattning_contracts.underrattelse import (
     ArendeSelfSettled,
@@ -15,6 +22,7 @@ from bosattning_contracts.underrattelse import (
 )
 
 from bosattning_dialog.domain import Mottagande, Outcome, Underrattelse
+from bosattning_dialog.escalations import Escalation
 
 
 def underrattelse(talk: Underrattelse) -> Event[Any]:
@@ -45,3 +53,26 @@ def mottagande_completed(m: Mottagande, at: datetime) -> MottagandeCompleted:
         reported_at=at,
     )
     return MottagandeCompleted.create(payload=payload, occurred_at=at)
+
+
+def escalation(e: Escalation, at: datetime) -> Event[Any]:
+    """Opened, handed over or resolved: the county board is informed with the facts."""
+    payload = EscalationPayload(
+        escalation_id=e.escalation_id,
+        kind=e.kind,
+        status=e.status,
+        lanskod=e.lanskod,
+        kommunkod=e.kommunkod,
+        anvisning_ids=() if e.anvisning_id is None else (e.anvisning_id,),
+        persons=e.persons,
+        deadline=e.deadline,
+        mottagandedatum=e.mottagandedatum,
+        version=e.version,
+        at=at,
+    )
+    kind = {
+        EscalationStatus.OPEN: EscalationOpened,
+        EscalationStatus.HANDED_OVER: EscalationHandedOver,
+        EscalationStatus.RESOLVED: EscalationResolved,
+    }[e.status]
+    return kind.create(payload=payload, occurred_at=at)

@@ -9,6 +9,7 @@ from uuid import UUID
 from bosattning_runtime.db import Connection
 
 from bosattning_dialog.domain import Category, Kontakt, Mottagande, Outcome, Underrattelse
+from bosattning_dialog.escalations import Escalation, EscalationKind, EscalationStatus
 
 UNDERRATTELSE = "SELECT * FROM underrattelse WHERE arende_id = $1"
 INSERT_UNDERRATTELSE = """
@@ -157,3 +158,102 @@ async def save_kontakt(conn: Connection, k: Kontakt, by: str, at: Any) -> None:
 
 async def kontakter(conn: Connection, ids: Sequence[UUID]) -> list[Any]:
     return list(await conn.fetch(KONTAKTER, list(ids)))
+
+
+# An escalation opens only where none of its kind is open for the assignment (the partial
+# unique index): two watchers, or a retry, cannot open it twice.
+OPEN_ESCALATION = """
+INSERT INTO escalation (escalation_id, kind, status, lanskod, kommunkod, anvisning_id, persons,
+                        deadline, mottagandedatum, version, opened_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+ON CONFLICT (anvisning_id, kind) WHERE status <> 'resolved' AND anvisning_id IS NOT NULL
+DO NOTHING RETURNING 1
+"""
+ESCALATION_FOR_UPDATE = "SELECT * FROM escalation WHERE escalation_id = $1 FOR UPDATE"
+ACTIVE_ESCALATIONS_FOR_UPDATE = """
+SELECT * FROM escalation WHERE anvisning_id = $1 AND status <> 'resolved' FOR UPDATE
+"""
+ESCALATIONS_OF = """
+SELECT * FROM escalation WHERE anvisning_id = ANY($1::uuid[]) ORDER BY opened_at
+"""
+UPDATE_ESCALATION = """
+UPDATE escalation SET status = $2, version = $3, resolved_by = $4,
+    handed_over_at = CASE WHEN $2 = 'handed_over' THEN $5 ELSE handed_over_at END,
+    resolved_at = CASE WHEN $2 = 'resolved' THEN $5 ELSE resolved_at END
+WHERE escalation_id = $1
+"""
+OVERDUE = """
+SELECT m.anvisning_id FROM mottagande m
+WHERE NOT m.cancelled AND m.mottagandedatum IS NULL AND m.received_on IS NULL
+  AND m.decided_at + $2::interval <= $1
+  AND NOT EXISTS (SELECT 1 FROM escalation e WHERE e.anvisning_id = m.anvisning_id
+                  AND e.kind = 'no_reply' AND e.status <> 'resolved')
+ORDER BY m.decided_at LIMIT 500
+"""
+
+
+LANSKOD_OF_ESCALATION = "SELECT lanskod FROM escalation WHERE escalation_id = $1"
+
+
+async def lanskod_of_escalation(conn: Connection, escalation_id: UUID) -> str | None:
+    value: str | None = await conn.fetchval(LANSKOD_OF_ESCALATION, escalation_id)
+    return value
+
+
+def to_escalation(row: Any) -> Escalation:
+    return Escalation(
+        row["escalation_id"],
+        EscalationKind(row["kind"]),
+        EscalationStatus(row["status"]),
+        row["lanskod"],
+        row["kommunkod"],
+        row["anvisning_id"],
+        row["persons"],
+        row["deadline"],
+        row["mottagandedatum"],
+        row["version"],
+        row["opened_at"],
+        row["resolved_by"],
+    )
+
+
+async def open_escalation(conn: Connection, e: Escalation) -> bool:
+    """True where it was opened; False where one of its kind is open already."""
+    opened = await conn.fetchval(
+        OPEN_ESCALATION,
+        e.escalation_id,
+        e.kind.value,
+        e.status.value,
+        e.lanskod,
+        e.kommunkod,
+        e.anvisning_id,
+        e.persons,
+        e.deadline,
+        e.mottagandedatum,
+        e.version,
+        e.opened_at,
+    )
+    return opened is not None
+
+
+async def escalation(conn: Connection, escalation_id: UUID) -> Escalation | None:
+    row = await conn.fetchrow(ESCALATION_FOR_UPDATE, escalation_id)
+    return None if row is None else to_escalation(row)
+
+
+async def active_escalations(conn: Connection, anvisning_id: UUID) -> list[Escalation]:
+    return [to_escalation(r) for r in await conn.fetch(ACTIVE_ESCALATIONS_FOR_UPDATE, anvisning_id)]
+
+
+async def escalations_of(conn: Connection, ids: Sequence[UUID]) -> list[Escalation]:
+    return [to_escalation(r) for r in await conn.fetch(ESCALATIONS_OF, list(ids))]
+
+
+async def save_escalation(conn: Connection, e: Escalation, at: Any) -> None:
+    await conn.execute(
+        UPDATE_ESCALATION, e.escalation_id, e.status.value, e.version, e.resolved_by, at
+    )
+
+
+async def overdue_ids(conn: Connection, now: Any, reply_window: Any) -> list[UUID]:
+    return [r["anvisning_id"] for r in await conn.fetch(OVERDUE, now, reply_window)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 import strawberry
@@ -11,7 +11,7 @@ from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from bosattning_dialog import access, domain, store
+from bosattning_dialog import access, domain, escalations, store
 from bosattning_dialog.handlers import Deps
 
 DInfo = Info[RequestContext[Deps], None]
@@ -36,6 +36,38 @@ def mottagande_loader(info: DInfo) -> DataLoader[UUID, domain.Mottagande | None]
     return loader(info, "mottagande", load)
 
 
+EscalationKind = strawberry.enum(escalations.EscalationKind, name="EscalationKind")
+EscalationStatus = strawberry.enum(escalations.EscalationStatus, name="EscalationStatus")
+
+
+@strawberry.type(description="A case taken further because a deadline or plan is not met.")
+class Escalation:
+    escalation_id: UUID
+    kind: EscalationKind  # type: ignore[valid-type]
+    status: EscalationStatus  # type: ignore[valid-type]
+    kommunkod: str
+    opened_at: datetime
+
+    @staticmethod
+    def of(e: escalations.Escalation) -> Escalation:
+        return Escalation(
+            escalation_id=e.escalation_id,
+            kind=e.kind,
+            status=e.status,
+            kommunkod=e.kommunkod,
+            opened_at=e.opened_at,
+        )
+
+
+def escalations_loader(info: DInfo) -> DataLoader[UUID, list[escalations.Escalation]]:
+    async def load(keys: list[UUID]) -> list[list[escalations.Escalation]]:
+        async with deps_of(info).pool.acquire() as conn:
+            rows = await store.escalations_of(conn, keys)
+        return [[e for e in rows if e.anvisning_id == key] for key in keys]
+
+    return loader(info, "escalations", load)
+
+
 @strawberry.type
 class Kontakt:
     kind: str
@@ -53,6 +85,10 @@ class Anvisning:
     )
     anvisningssamtal_held_on: date | None
     received_on: date | None
+
+    @strawberry.field(description="Escalations of this assignment, opened by the system.")
+    async def escalations(self, info: DInfo) -> list[Escalation]:
+        return [Escalation.of(e) for e in await escalations_loader(info).load(self.anvisning_id)]
 
     @classmethod
     async def resolve_reference(cls, info: DInfo, anvisningId: str) -> Anvisning:

@@ -34,7 +34,11 @@ def _subscriptions(deps: Deps) -> Sequence[Subscription]:
         elif isinstance(event, AnvisningRevisionRefused):
             await handlers.on_revision_refused(deps, event)
 
+    async def notice(event: Event[Any]) -> None:
+        await handlers.on_county_notice(deps, event)
+
     return [
+        Subscription(handlers.INBOX_CONSUMER, ("bosattning.*.lst.>",), notice),
         Subscription(
             durable=SERVICE,
             subjects=(
@@ -42,7 +46,7 @@ def _subscriptions(deps: Deps) -> Sequence[Subscription]:
                 "bosattning.*.lan.anvisning.revision_refused",
             ),
             handle=handle,
-        )
+        ),
     ]
 
 

@@ -10,8 +10,9 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from bosattning_contracts.anvisning import AnvisningRevisionConfirmed, AnvisningRevisionRefused
+from bosattning_contracts.envelope import Event
 from bosattning_runtime import commands
-from bosattning_runtime.audit import record_and_publish
+from bosattning_runtime.audit import record_and_publish, record_audit
 from bosattning_runtime.bus import first_receipt
 from bosattning_runtime.clock import Clock, decidable_years
 from bosattning_runtime.commands import IdempotencyKey
@@ -212,3 +213,43 @@ async def _reject(conn: Connection, closed: domain.RevisionRequest, actor: str) 
         [evt],
         {"requestId": str(closed.request_id)},
     )
+
+
+INBOX_CONSUMER = "kommuntal-inbox"
+
+
+async def on_county_notice(deps: Deps, event: Event[Any]) -> None:
+    """Whatever the county board is to be informed of (its `lst` scope) lands in its inbox."""
+    async with unit_of_work(deps.pool) as conn:
+        if not await first_receipt(conn, INBOX_CONSUMER, event):
+            return
+        facts = event.payload.model_dump(mode="json")
+        await store.save_notification(
+            conn,
+            event.event_id,
+            event.scope.region,
+            event.event_type,
+            event.aggregate_id,
+            facts,
+            event.occurred_at,
+        )
+
+
+async def acknowledge(deps: Deps, actor: str, event_id: UUID) -> dict[str, Any]:
+    async def work(conn: Connection) -> dict[str, Any]:
+        if not await store.acknowledge(conn, event_id, deps.clock.now(), actor):
+            raise domain.fail(
+                "NOTIFICATION_NOT_FOUND_OR_ACKNOWLEDGED",
+                "no unacknowledged notification with this id",
+                "eventId",
+            )
+        await record_audit(
+            conn,
+            occurred_at=deps.clock.now(),
+            actor=actor,
+            action="acknowledgeNotification",
+            aggregate_id=str(event_id),
+        )
+        return {"eventId": str(event_id)}
+
+    return await commands.execute(deps.pool, None, work)

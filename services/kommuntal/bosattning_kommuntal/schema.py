@@ -20,6 +20,8 @@ from bosattning_runtime.graphql import (
     subgraph_schema,
     user_error,
 )
+from graphql import GraphQLError
+from strawberry.tools import merge_types
 
 from bosattning_kommuntal import access, handlers, store
 from bosattning_kommuntal.domain import Row
@@ -56,6 +58,22 @@ class KommuntalInput:
     rows: list[KommuntalRowInput]
     reason: str
     idempotency_key: str | None = None
+
+
+@strawberry.input
+class AcknowledgeInput:
+    event_id: UUID
+
+
+@strawberry.type
+class AcknowledgeSuccess:
+    event_id: UUID
+
+
+AcknowledgePayload = Annotated[
+    AcknowledgeSuccess | ValidationError | NotFound | Conflict,
+    strawberry.union("AcknowledgeNotificationPayload"),
+]
 
 
 @strawberry.type
@@ -190,5 +208,26 @@ class Mutation:
         return RequestKommuntalRevisionSuccess(request=KommuntalRevisionRequest.of(request))
 
 
+@strawberry.type
+class InboxMutation:
+    @strawberry.mutation(description="The county board marks a notification as read.")
+    async def acknowledge_notification(
+        self, info: KInfo, input: AcknowledgeInput
+    ) -> AcknowledgePayload:
+        principal = principal_of(info)
+        async with deps_of(info).pool.acquire() as conn:
+            lanskod = await store.lanskod_of_notification(conn, input.event_id)
+        if lanskod is not None and not principal.is_lansstyrelse_of(lanskod):
+            raise GraphQLError(
+                "the inbox is the county board's own", extensions={"code": "FORBIDDEN"}
+            )
+        try:
+            await handlers.acknowledge(deps_of(info), principal.sub, input.event_id)
+        except DomainError as error:
+            return user_error(error)
+        return AcknowledgeSuccess(event_id=input.event_id)
+
+
 def build_schema() -> strawberry.federation.Schema:
-    return subgraph_schema(query=Query, mutation=Mutation, types=[Lan, Kommun])
+    mutation = merge_types("Mutation", (Mutation, InboxMutation))
+    return subgraph_schema(query=Query, mutation=mutation, types=[Lan, Kommun])

@@ -245,3 +245,47 @@ async def close_request(conn: Connection, request: RevisionRequest) -> None:
             for b in request.blocking
         ],
     )
+
+
+INSERT_NOTIFICATION = """
+INSERT INTO notification (event_id, lanskod, event_type, aggregate_id, facts, occurred_at)
+VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING
+"""
+NOTIFICATIONS = """
+SELECT * FROM notification WHERE lanskod = $1 AND ($2 OR acknowledged_at IS NULL)
+ORDER BY occurred_at DESC LIMIT $3
+"""
+ACKNOWLEDGE = """
+UPDATE notification SET acknowledged_at = $2, acknowledged_by = $3
+WHERE event_id = $1 AND acknowledged_at IS NULL RETURNING lanskod
+"""
+LANSKOD_OF_NOTIFICATION = "SELECT lanskod FROM notification WHERE event_id = $1"
+
+
+async def save_notification(
+    conn: Connection,
+    event_id: UUID,
+    lanskod: str,
+    event_type: str,
+    aggregate_id: str,
+    facts: dict[str, Any],
+    occurred_at: Any,
+) -> None:
+    await conn.execute(
+        INSERT_NOTIFICATION, event_id, lanskod, event_type, aggregate_id, facts, occurred_at
+    )
+
+
+async def notifications(
+    conn: Connection, lanskod: str, include_acknowledged: bool, limit: int
+) -> list[Any]:
+    return list(await conn.fetch(NOTIFICATIONS, lanskod, include_acknowledged, limit))
+
+
+async def lanskod_of_notification(conn: Connection, event_id: UUID) -> str | None:
+    value: str | None = await conn.fetchval(LANSKOD_OF_NOTIFICATION, event_id)
+    return value
+
+
+async def acknowledge(conn: Connection, event_id: UUID, at: Any, by: str) -> bool:
+    return await conn.fetchval(ACKNOWLEDGE, event_id, at, by) is not None

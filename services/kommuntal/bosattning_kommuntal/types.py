@@ -9,7 +9,9 @@ import strawberry
 from bosattning_contracts.kommuntal import RevisionKind as ContractRevisionKind
 from bosattning_contracts.reference import kommun_by_kod, kommuner_in_lan, lan_by_kod
 from bosattning_runtime.graphql import RequestContext, by_year_loader
+from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from bosattning_kommuntal import domain, store
@@ -153,6 +155,17 @@ class KommuntalRevisionRequest:
         )
 
 
+@strawberry.type(description="What the county board was informed of: facts without personal data.")
+class Notification:
+    event_id: UUID
+    event_type: str
+    aggregate_id: str
+    facts: JSON
+    occurred_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+
+
 @strawberry.federation.type(keys=["lanskod"], description="A county (län).")
 class Lan:
     lanskod: str
@@ -194,6 +207,32 @@ class Lan:
         async with deps_of(info).pool.acquire() as conn:
             requests = await store.requests_of_year(conn, year, self.lanskod)
         return [KommuntalRevisionRequest.of(r) for r in requests]
+
+    @strawberry.field(description="The county board's inbox: for that county board only.")
+    async def inbox(
+        self, info: KInfo, include_acknowledged: bool = False, first: int = 100
+    ) -> list[Notification]:
+        principal = info.context.principal
+        if principal is None or not principal.is_lansstyrelse_of(self.lanskod):
+            raise GraphQLError(
+                "the inbox is the county board's own", extensions={"code": "FORBIDDEN"}
+            )
+        async with deps_of(info).pool.acquire() as conn:
+            rows = await store.notifications(
+                conn, self.lanskod, include_acknowledged, max(1, min(first, 500))
+            )
+        return [
+            Notification(
+                event_id=r["event_id"],
+                event_type=r["event_type"],
+                aggregate_id=r["aggregate_id"],
+                facts=r["facts"],
+                occurred_at=r["occurred_at"],
+                acknowledged_at=r["acknowledged_at"],
+                acknowledged_by=r["acknowledged_by"],
+            )
+            for r in rows
+        ]
 
     @classmethod
     def resolve_reference(cls, info: KInfo, lanskod: str) -> Lan:

@@ -48,7 +48,7 @@ async def test_a_household_goes_from_assignment_to_reception_and_counts_as_recei
         "AnvisningssamtalInput",
         dialog.mottagning,
         anvisningId=anvisning_id,
-        heldOn="2022-03-02",
+        heldOn="2022-03-01",
     )
     dated = await dialog.act(
         "reportMottagandedatum",
@@ -66,7 +66,7 @@ async def test_a_household_goes_from_assignment_to_reception_and_counts_as_recei
         receivedOn="2022-04-15",
     )
 
-    assert talk["anvisning"]["anvisningssamtalHeldOn"] == "2022-03-02"
+    assert talk["anvisning"]["anvisningssamtalHeldOn"] == "2022-03-01"
     assert dated["anvisning"]["receptionStatus"] == "DATE_REPORTED"
     assert dated["anvisning"]["dateAfterDeadline"] is False
     assert received["anvisning"]["receptionStatus"] == "RECEIVED"
