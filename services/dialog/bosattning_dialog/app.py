@@ -24,7 +24,8 @@ DEFAULT_PORT = 4003
 
 def _deps(res: Resources) -> Deps:
     days = float(res.settings.extra.get("DIALOG_REPLY_WINDOW_DAYS", "14"))
-    return Deps(res.pool, res.clock, timedelta(days=days))
+    persons = int(res.settings.extra.get("DIALOG_TREPARTSSAMTAL_PERSONS", "10"))
+    return Deps(res.pool, res.clock, timedelta(days=days), persons)
 
 
 def _periodic(deps: Deps) -> Sequence[PeriodicTask]:

@@ -63,7 +63,7 @@ def escalation(e: Escalation, at: datetime) -> Event[Any]:
         status=e.status,
         lanskod=e.lanskod,
         kommunkod=e.kommunkod,
-        anvisning_ids=() if e.anvisning_id is None else (e.anvisning_id,),
+        anvisning_ids=e.anvisning_ids or (() if e.anvisning_id is None else (e.anvisning_id,)),
         persons=e.persons,
         deadline=e.deadline,
         mottagandedatum=e.mottagandedatum,

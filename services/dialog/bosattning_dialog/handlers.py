@@ -29,6 +29,7 @@ class Deps:
     pool: Pool
     clock: Clock
     reply_window: timedelta
+    trepartssamtal_persons: int = 10
 
 
 async def record_underrattelse(
@@ -253,3 +254,63 @@ async def on_anvisning(deps: Deps, event: AnvisningDecided | AnvisningCancelled)
                 p.status is AnvisningStatus.CANCELLED,
             ),
         )
+
+
+TREPARTSSAMTAL = "trepartssamtal"
+
+
+async def report_cannot_receive(
+    deps: Deps,
+    actor: str,
+    kommunkod: str,
+    months: tuple[int, ...],
+    reason: str,
+    key: IdempotencyKey | None,
+) -> dict[str, Any]:
+    """An inability to receive: the regional expert's escalation; the county board is told
+    which assignments it concerns; enough persons propose a three-party meeting."""
+
+    async def work(conn: Connection) -> dict[str, Any]:
+        concerned = await store.pending_of_kommun(conn, kommunkod)
+        now = deps.clock.now()
+        e = escalations.cannot_receive(kommunkod, months, reason, concerned, uuid4(), now)
+        await store.open_escalation(conn, e)
+        meeting = e.persons >= deps.trepartssamtal_persons
+        if meeting:
+            await store.propose_meeting(
+                conn, uuid4(), TREPARTSSAMTAL, e.lanskod, [kommunkod], e.escalation_id, actor, now
+            )
+        await record_and_publish(
+            conn,
+            actor,
+            "reportCannotReceive",
+            [events.escalation(e, now)],
+            {"persons": e.persons, "meetingProposed": meeting},
+        )
+        return {"escalationId": str(e.escalation_id), "meetingProposed": meeting}
+
+    return await commands.execute(deps.pool, key, work)
+
+
+async def report_discharge(
+    deps: Deps, actor: str, anvisning_id: UUID, discharged_on: date, key: IdempotencyKey | None
+) -> dict[str, Any]:
+    """Discharge without arranged reception: the county board of the municipality is told."""
+
+    async def work(conn: Connection) -> dict[str, Any]:
+        now = deps.clock.now()
+        e = escalations.discharged(
+            await store.mottagande(conn, anvisning_id), discharged_on, uuid4(), now
+        )
+        if not await store.open_escalation(conn, e):
+            raise domain.fail("ALREADY_REPORTED", "this discharge is reported", "anvisningId")
+        await record_and_publish(
+            conn,
+            actor,
+            "reportUtskrivningUtanMottagande",
+            [events.escalation(e, now)],
+            {"kommunkod": e.kommunkod},
+        )
+        return {"escalationId": str(e.escalation_id)}
+
+    return await commands.execute(deps.pool, key, work)

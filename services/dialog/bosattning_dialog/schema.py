@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
-from bosattning_runtime.auth import Principal, Role
+from bosattning_runtime.auth import Principal
 from bosattning_runtime.commands import IdempotencyKey, idempotency_key
 from bosattning_runtime.errors import DomainError
 from bosattning_runtime.graphql import (
@@ -16,14 +16,14 @@ from bosattning_runtime.graphql import (
     NotFound,
     ValidationError,
     command_input,
-    permission,
     principal_of,
     subgraph_schema,
     user_error,
 )
 from strawberry.tools import merge_types
 
-from bosattning_dialog import access, domain, handlers, store
+from bosattning_dialog import access, domain, handlers
+from bosattning_dialog.escalation_schema import EscalationMutation, IsKommun, IsReceptionUnit
 from bosattning_dialog.types import (
     Anvisning,
     DInfo,
@@ -80,22 +80,6 @@ class MottagandeInput:
     idempotency_key: str | None = None
 
 
-@strawberry.input
-class EscalationInput:
-    escalation_id: UUID
-    idempotency_key: str | None = None
-
-
-@strawberry.type
-class EscalationSuccess:
-    escalation_id: UUID
-
-
-EscalationPayload = Annotated[
-    EscalationSuccess | ValidationError | NotFound | Conflict, strawberry.union("EscalationPayload")
-]
-
-
 @strawberry.type
 class UnderrattelseSuccess:
     arende_id: str
@@ -113,15 +97,6 @@ UnderrattelsePayload = Annotated[
 MottagandePayload = Annotated[
     MottagandeSuccess | ValidationError | NotFound | Conflict, strawberry.union("MottagandePayload")
 ]
-
-IsReceptionUnit = permission(
-    "IsReceptionUnit",
-    lambda p, _: p.has_role(Role.mottagningsenhet) or p.has_role(Role.vidarebosattning),
-    "only a reception unit records talks and contacts",
-)
-IsKommun = permission(
-    "IsKommun", lambda p, _: p.has_role(Role.kommun), "only the assigned municipality reports"
-)
 
 Change = Callable[[handlers.Deps, str, IdempotencyKey | None], Awaitable[dict[str, Any]]]
 
@@ -249,54 +224,6 @@ class Mutation:
                 d, a, input.anvisning_id, input.received_on, k
             ),
         )
-
-
-async def _act(
-    info: DInfo, input: EscalationInput, *, hand_over: bool
-) -> EscalationSuccess | ValidationError | NotFound | Conflict:
-    principal = principal_of(info)
-    mutation = "handOverEscalation" if hand_over else "resolveEscalation"
-    expert = principal.has_role(Role.regional_expert)
-    if expert:
-        async with deps_of(info).pool.acquire() as conn:
-            lanskod = await store.lanskod_of_escalation(conn, input.escalation_id)
-        if not access.is_expert_for(principal, lanskod):
-            raise forbidden("the regional expert of the county acts on this escalation")
-    try:
-        key = idempotency_key(principal.sub, mutation, input.idempotency_key, command_input(input))
-        await handlers.act_on_escalation(
-            deps_of(info),
-            principal.sub,
-            input.escalation_id,
-            hand_over=hand_over,
-            regional_expert=expert,
-            key=key,
-        )
-    except DomainError as error:
-        return user_error(error)
-    return EscalationSuccess(escalation_id=input.escalation_id)
-
-
-IsUnitOrExpert = permission(
-    "IsUnitOrExpert",
-    lambda p, _: (
-        p.has_role(Role.mottagningsenhet)
-        or p.has_role(Role.vidarebosattning)
-        or p.has_role(Role.regional_expert)
-    ),
-    "escalations are acted on by the reception unit or the regional expert",
-)
-
-
-@strawberry.type
-class EscalationMutation:
-    @strawberry.mutation(permission_classes=[IsReceptionUnit])
-    async def hand_over_escalation(self, info: DInfo, input: EscalationInput) -> EscalationPayload:
-        return await _act(info, input, hand_over=True)
-
-    @strawberry.mutation(permission_classes=[IsUnitOrExpert])
-    async def resolve_escalation(self, info: DInfo, input: EscalationInput) -> EscalationPayload:
-        return await _act(info, input, hand_over=False)
 
 
 def build_schema() -> strawberry.federation.Schema:

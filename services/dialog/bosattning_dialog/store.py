@@ -164,8 +164,9 @@ async def kontakter(conn: Connection, ids: Sequence[UUID]) -> list[Any]:
 # unique index): two watchers, or a retry, cannot open it twice.
 OPEN_ESCALATION = """
 INSERT INTO escalation (escalation_id, kind, status, lanskod, kommunkod, anvisning_id, persons,
-                        deadline, mottagandedatum, version, opened_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                        deadline, mottagandedatum, version, opened_at, anvisning_ids, months,
+                        reason)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 ON CONFLICT (anvisning_id, kind) WHERE status <> 'resolved' AND anvisning_id IS NOT NULL
 DO NOTHING RETURNING 1
 """
@@ -214,6 +215,9 @@ def to_escalation(row: Any) -> Escalation:
         row["version"],
         row["opened_at"],
         row["resolved_by"],
+        tuple(row["anvisning_ids"]),
+        tuple(row["months"]),
+        row["reason"],
     )
 
 
@@ -232,6 +236,9 @@ async def open_escalation(conn: Connection, e: Escalation) -> bool:
         e.mottagandedatum,
         e.version,
         e.opened_at,
+        list(e.anvisning_ids),
+        list(e.months),
+        e.reason,
     )
     return opened is not None
 
@@ -257,3 +264,33 @@ async def save_escalation(conn: Connection, e: Escalation, at: Any) -> None:
 
 async def overdue_ids(conn: Connection, now: Any, reply_window: Any) -> list[UUID]:
     return [r["anvisning_id"] for r in await conn.fetch(OVERDUE, now, reply_window)]
+
+
+PENDING_OF_KOMMUN = """
+SELECT * FROM mottagande WHERE kommunkod = $1 AND NOT cancelled AND received_on IS NULL
+ORDER BY decided_at
+"""
+INSERT_MEETING = """
+INSERT INTO meeting (meeting_id, kind, status, lanskod, kommunkoder, escalation_id, created_by,
+                     created_at)
+VALUES ($1, $2, 'proposed', $3, $4, $5, $6, $7)
+"""
+
+
+async def pending_of_kommun(conn: Connection, kommunkod: str) -> list[Mottagande]:
+    return [to_mottagande(r) for r in await conn.fetch(PENDING_OF_KOMMUN, kommunkod)]
+
+
+async def propose_meeting(
+    conn: Connection,
+    meeting_id: UUID,
+    kind: str,
+    lanskod: str,
+    kommunkoder: Sequence[str],
+    escalation_id: UUID | None,
+    by: str,
+    at: Any,
+) -> None:
+    await conn.execute(
+        INSERT_MEETING, meeting_id, kind, lanskod, list(kommunkoder), escalation_id, by, at
+    )
