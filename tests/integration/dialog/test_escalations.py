@@ -134,3 +134,29 @@ async def test_the_watcher_opens_a_missing_reply_once_even_run_twice_at_once(
 
     assert sum(opened) == 1 and again == 0
     assert [e["kind"] for e in await _escalations(dialog, anvisning_id)] == ["NO_REPLY"]
+
+
+ACKNOWLEDGE = """mutation($input: AcknowledgeInput!) { acknowledgeNotification(input: $input) {
+  __typename ... on Error { code } } }"""
+
+
+async def test_only_the_county_board_acknowledges_its_notifications(
+    three: tuple[Kommuntal, Anvisning, Dialog],
+) -> None:
+    kommuntal, _, dialog = three
+    _, anvisning_id = await _assigned(*three)
+    await _report(dialog, anvisning_id, "2022-06-01")
+    [notice] = await _events_in_inbox(kommuntal, 1)
+    ident = {"input": {"eventId": notice["eventId"]}}
+
+    foreign = await kommuntal.service.graphql(ACKNOWLEDGE, ident, kommuntal.lst01)
+    own = await kommuntal.service.graphql(ACKNOWLEDGE, ident, kommuntal.lst06)
+    twice = await kommuntal.service.graphql(ACKNOWLEDGE, ident, kommuntal.lst06)
+
+    assert foreign["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert own["data"]["acknowledgeNotification"]["__typename"] == "AcknowledgeSuccess"
+    assert twice["data"]["acknowledgeNotification"]["code"] == (
+        "NOTIFICATION_NOT_FOUND_OR_ACKNOWLEDGED"
+    )
+    [read] = (await _inbox(kommuntal))["data"]["lan"]["inbox"]
+    assert read["acknowledgedAt"] is not None
