@@ -6,6 +6,7 @@ from bosattning_contracts.reference import kommun_by_kod
 from bosattning_runtime.auth import Principal, Role
 
 from bosattning_dialog.domain import Category, Mottagande
+from bosattning_dialog.meetings import Meeting
 
 AGENCY_ROLES = frozenset(r.value for r in Role if r not in (Role.kommun, Role.operator))
 
@@ -48,3 +49,45 @@ def is_expert_for(principal: Principal, lanskod: str | None) -> bool:
     return principal.has_role(Role.regional_expert) and (
         lanskod is None or lanskod in principal.lan
     )
+
+
+def may_write_meeting(principal: Principal, lanskod: str) -> bool:
+    """The county's board, its regional expert, or the settlement unit."""
+    return (
+        principal.is_lansstyrelse_of(lanskod)
+        or principal.is_regional_expert_for(lanskod)
+        or principal.has_role(Role.bosattningsenhet)
+    )
+
+
+def may_read_meeting(principal: Principal, meeting: Meeting) -> bool:
+    """Those who may write it, and the participating municipalities."""
+    participant = principal.has_role(Role.kommun) and principal.kommun in meeting.kommunkoder
+    return participant or may_write_meeting(principal, meeting.lanskod)
+
+
+def meeting_scope(principal: Principal) -> tuple[bool, frozenset[str], str | None] | None:
+    """(every county, the counties, the participating municipality) the caller may list;
+    None where nothing."""
+    county = principal.has_role(Role.lansstyrelse) or principal.has_role(Role.regional_expert)
+    lan = principal.lan if county else frozenset()
+    kommun = principal.kommun if principal.has_role(Role.kommun) else None
+    everything = principal.has_role(Role.bosattningsenhet)
+    return (everything, lan, kommun) if everything or lan or kommun else None
+
+
+def utskick_sender(principal: Principal, lanskod: str | None) -> Role | None:
+    """The role a mailing is registered under: the county board for its own county, else
+    the settlement unit; None where the caller may not register it."""
+    if lanskod is not None and principal.is_lansstyrelse_of(lanskod):
+        return Role.lansstyrelse
+    return Role.bosattningsenhet if principal.has_role(Role.bosattningsenhet) else None
+
+
+def utskick_scope(principal: Principal) -> tuple[bool, str | None] | None:
+    """(all mailings, the recipient municipality) the caller may read; None where none."""
+    if principal.roles & AGENCY_ROLES:
+        return True, None
+    if principal.has_role(Role.kommun) and principal.kommun:
+        return False, principal.kommun
+    return None

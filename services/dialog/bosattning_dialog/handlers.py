@@ -17,7 +17,7 @@ from bosattning_runtime.clock import Clock
 from bosattning_runtime.commands import IdempotencyKey
 from bosattning_runtime.db import Connection, Pool, unit_of_work
 
-from bosattning_dialog import domain, escalations, events, store
+from bosattning_dialog import domain, escalations, events, meetings, store
 from bosattning_dialog.domain import Kontakt, Mottagande, Underrattelse
 from bosattning_dialog.escalations import EscalationKind
 
@@ -256,9 +256,6 @@ async def on_anvisning(deps: Deps, event: AnvisningDecided | AnvisningCancelled)
         )
 
 
-TREPARTSSAMTAL = "trepartssamtal"
-
-
 async def report_cannot_receive(
     deps: Deps,
     actor: str,
@@ -277,9 +274,10 @@ async def report_cannot_receive(
         await store.open_escalation(conn, e)
         meeting = e.persons >= deps.trepartssamtal_persons
         if meeting:
-            await store.propose_meeting(
-                conn, uuid4(), TREPARTSSAMTAL, e.lanskod, [kommunkod], e.escalation_id, actor, now
+            proposed = meetings.trepartssamtal(
+                uuid4(), e.lanskod, kommunkod, e.escalation_id, actor, now
             )
+            await store.insert_meeting(conn, proposed)
         await record_and_publish(
             conn,
             actor,

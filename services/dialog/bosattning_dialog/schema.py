@@ -24,6 +24,7 @@ from strawberry.tools import merge_types
 
 from bosattning_dialog import access, domain, handlers
 from bosattning_dialog.escalation_schema import EscalationMutation, IsKommun, IsReceptionUnit
+from bosattning_dialog.meeting_schema import MeetingMutation, MeetingQuery
 from bosattning_dialog.types import (
     Anvisning,
     DInfo,
@@ -32,6 +33,7 @@ from bosattning_dialog.types import (
     forbidden,
     mottagande_loader,
 )
+from bosattning_dialog.utskick_schema import UtskickMutation, UtskickQuery
 
 Category = strawberry.enum(domain.Category, name="Category")
 Outcome = strawberry.enum(domain.Outcome, name="UnderrattelseOutcome")
@@ -227,5 +229,8 @@ class Mutation:
 
 
 def build_schema() -> strawberry.federation.Schema:
-    mutation = merge_types("Mutation", (Mutation, EscalationMutation))
-    return subgraph_schema(query=Query, mutation=mutation, types=[Anvisning, Kommun])
+    query = merge_types("Query", (Query, MeetingQuery, UtskickQuery))
+    mutation = merge_types(
+        "Mutation", (Mutation, EscalationMutation, MeetingMutation, UtskickMutation)
+    )
+    return subgraph_schema(query=query, mutation=mutation, types=[Anvisning, Kommun])

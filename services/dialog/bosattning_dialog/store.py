@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -10,6 +11,8 @@ from bosattning_runtime.db import Connection
 
 from bosattning_dialog.domain import Category, Kontakt, Mottagande, Outcome, Underrattelse
 from bosattning_dialog.escalations import Escalation, EscalationKind, EscalationStatus
+from bosattning_dialog.meetings import Meeting, MeetingKind, MeetingStatus
+from bosattning_dialog.utskick import Utskick, UtskickKind
 
 UNDERRATTELSE = "SELECT * FROM underrattelse WHERE arende_id = $1"
 INSERT_UNDERRATTELSE = """
@@ -270,10 +273,9 @@ PENDING_OF_KOMMUN = """
 SELECT * FROM mottagande WHERE kommunkod = $1 AND NOT cancelled AND received_on IS NULL
 ORDER BY decided_at
 """
-INSERT_MEETING = """
-INSERT INTO meeting (meeting_id, kind, status, lanskod, kommunkoder, escalation_id, created_by,
-                     created_at)
-VALUES ($1, $2, 'proposed', $3, $4, $5, $6, $7)
+OPEN_ESCALATIONS = """
+SELECT kommunkod, count(*)::int AS open FROM escalation
+WHERE status <> 'resolved' AND kommunkod = ANY($1::text[]) GROUP BY kommunkod
 """
 
 
@@ -281,16 +283,155 @@ async def pending_of_kommun(conn: Connection, kommunkod: str) -> list[Mottagande
     return [to_mottagande(r) for r in await conn.fetch(PENDING_OF_KOMMUN, kommunkod)]
 
 
-async def propose_meeting(
-    conn: Connection,
-    meeting_id: UUID,
-    kind: str,
-    lanskod: str,
-    kommunkoder: Sequence[str],
-    escalation_id: UUID | None,
-    by: str,
-    at: Any,
-) -> None:
-    await conn.execute(
-        INSERT_MEETING, meeting_id, kind, lanskod, list(kommunkoder), escalation_id, by, at
+async def open_escalations(conn: Connection, kommunkoder: Sequence[str]) -> dict[str, int]:
+    rows = await conn.fetch(OPEN_ESCALATIONS, list(kommunkoder))
+    return {r["kommunkod"]: r["open"] for r in rows}
+
+
+# Meetings and mailings are listed newest first, by keyset (created, id): `Cursor`.
+Cursor = tuple[datetime, UUID]
+
+INSERT_MEETING = """
+INSERT INTO meeting (meeting_id, kind, status, lanskod, kommunkoder, agenda, escalation_id,
+                     created_by, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+"""
+MEETINGS = "SELECT * FROM meeting WHERE meeting_id = ANY($1::uuid[])"
+MEETING_FOR_UPDATE = "SELECT * FROM meeting WHERE meeting_id = $1 FOR UPDATE"
+UPDATE_MEETING = """
+UPDATE meeting SET status = $2, scheduled_on = $3, held_on = $4, agenda = $5
+WHERE meeting_id = $1
+"""
+MEETING_PAGE = """
+SELECT * FROM meeting
+WHERE ($1::text IS NULL OR lanskod = $1)
+  AND ($2::boolean OR lanskod = ANY($3::text[]) OR $4::text = ANY(kommunkoder))
+  AND ($5::timestamptz IS NULL OR (created_at, meeting_id) < ($5, $6::uuid))
+ORDER BY created_at DESC, meeting_id DESC LIMIT $7
+"""
+LANSTRAFF_HELD = """
+SELECT DISTINCT lanskod FROM meeting
+WHERE kind = 'lanstraff' AND status = 'held'
+  AND held_on >= make_date($1, 1, 1) AND held_on < make_date($1 + 1, 1, 1)
+"""
+
+
+def to_meeting(row: Any) -> Meeting:
+    return Meeting(
+        row["meeting_id"],
+        MeetingKind(row["kind"]),
+        MeetingStatus(row["status"]),
+        row["lanskod"],
+        tuple(row["kommunkoder"]),
+        tuple(row["agenda"]),
+        row["created_by"],
+        row["created_at"],
+        row["escalation_id"],
+        row["scheduled_on"],
+        row["held_on"],
     )
+
+
+async def insert_meeting(conn: Connection, m: Meeting) -> None:
+    await conn.execute(
+        INSERT_MEETING,
+        m.meeting_id,
+        m.kind.value,
+        m.status.value,
+        m.lanskod,
+        list(m.kommunkoder),
+        list(m.agenda),
+        m.escalation_id,
+        m.created_by,
+        m.created_at,
+    )
+
+
+async def meeting(conn: Connection, meeting_id: UUID) -> Meeting | None:
+    row = await conn.fetchrow(MEETING_FOR_UPDATE, meeting_id)
+    return None if row is None else to_meeting(row)
+
+
+async def meetings(conn: Connection, ids: Sequence[UUID]) -> list[Meeting]:
+    return [to_meeting(r) for r in await conn.fetch(MEETINGS, list(ids))]
+
+
+async def save_meeting(conn: Connection, m: Meeting) -> None:
+    await conn.execute(
+        UPDATE_MEETING, m.meeting_id, m.status.value, m.scheduled_on, m.held_on, list(m.agenda)
+    )
+
+
+async def meeting_page(
+    conn: Connection,
+    lanskod: str | None,
+    scope: tuple[bool, Iterable[str], str | None],
+    after: Cursor | None,
+    limit: int,
+) -> list[Meeting]:
+    """Meetings of `lanskod` (or all) within scope: (everything, counties, municipality)."""
+    everything, lan, kommun = scope
+    at, ident = after or (None, None)
+    rows = await conn.fetch(MEETING_PAGE, lanskod, everything, list(lan), kommun, at, ident, limit)
+    return [to_meeting(r) for r in rows]
+
+
+async def lanstraff_held(conn: Connection, year: int) -> list[str]:
+    return [r["lanskod"] for r in await conn.fetch(LANSTRAFF_HELD, year)]
+
+
+INSERT_UTSKICK = """
+INSERT INTO utskick (utskick_id, subject, kind, lanskod, recipients, sent_on, sender_role, sender,
+                     registered_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+"""
+UTSKICK_BY_ID = "SELECT * FROM utskick WHERE utskick_id = $1"
+UTSKICK_PAGE = """
+SELECT * FROM utskick
+WHERE ($1::boolean OR $2::text = ANY(recipients))
+  AND ($3::timestamptz IS NULL OR (registered_at, utskick_id) < ($3, $4::uuid))
+ORDER BY registered_at DESC, utskick_id DESC LIMIT $5
+"""
+
+
+def to_utskick(row: Any) -> Utskick:
+    return Utskick(
+        row["utskick_id"],
+        row["subject"],
+        UtskickKind(row["kind"]),
+        row["lanskod"],
+        tuple(row["recipients"]),
+        row["sent_on"],
+        row["sender_role"],
+        row["sender"],
+        row["registered_at"],
+    )
+
+
+async def save_utskick(conn: Connection, u: Utskick) -> None:
+    await conn.execute(
+        INSERT_UTSKICK,
+        u.utskick_id,
+        u.subject,
+        u.kind.value,
+        u.lanskod,
+        list(u.recipients),
+        u.sent_on,
+        u.sender_role,
+        u.sender,
+        u.registered_at,
+    )
+
+
+async def utskick(conn: Connection, utskick_id: UUID) -> Utskick | None:
+    row = await conn.fetchrow(UTSKICK_BY_ID, utskick_id)
+    return None if row is None else to_utskick(row)
+
+
+async def utskick_page(
+    conn: Connection, everything: bool, kommun: str | None, after: Cursor | None, limit: int
+) -> list[Utskick]:
+    """All mailings, or those to `kommun`, newest first."""
+    at, ident = after or (None, None)
+    rows = await conn.fetch(UTSKICK_PAGE, everything, kommun, at, ident, limit)
+    return [to_utskick(r) for r in rows]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date, datetime
 from uuid import UUID
 
 import strawberry
+from bosattning_runtime.db import Connection
 from bosattning_runtime.graphql import RequestContext, by_year_loader, loader, principal_of
 from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
@@ -118,6 +120,22 @@ class Anvisning:
         )
 
 
+CountsByKommun = Callable[[Connection, Sequence[str]], Awaitable[Mapping[str, int]]]
+
+
+async def _count(info: DInfo, name: str, fetch: CountsByKommun, kommunkod: str) -> int:
+    """A count per municipality: one statement per request, however many municipalities."""
+    if not access.may_read_counts(principal_of(info), kommunkod):
+        raise forbidden("these counts are not yours to read")
+
+    async def load(keys: list[str]) -> list[int]:
+        async with deps_of(info).pool.acquire() as conn:
+            found = await fetch(conn, keys)
+        return [found.get(key, 0) for key in keys]
+
+    return await loader(info, name, load).load(kommunkod)
+
+
 @strawberry.federation.type(keys=["kommunkod"], description="A municipality (kommun).")
 class Kommun:
     kommunkod: str
@@ -130,6 +148,14 @@ class Kommun:
             info, "self_settled", deps_of(info).pool, store.self_settled
         ).load((year, self.kommunkod))
         return loaded or 0
+
+    @strawberry.field(description="Assignments here neither cancelled nor received yet.")
+    async def pending_receptions(self, info: DInfo) -> int:
+        return await _count(info, "pending_receptions", store.pending, self.kommunkod)
+
+    @strawberry.field(description="Escalations about this municipality not yet resolved.")
+    async def open_escalations(self, info: DInfo) -> int:
+        return await _count(info, "open_escalations", store.open_escalations, self.kommunkod)
 
     @classmethod
     def resolve_reference(cls, info: DInfo, kommunkod: str) -> Kommun:

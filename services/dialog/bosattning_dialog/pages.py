@@ -1,0 +1,37 @@
+"""Keyset cursors for the lists of meetings and mailings, newest first."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from uuid import UUID
+
+from bosattning_runtime.guards import MAX_LIST_LENGTH
+from graphql import GraphQLError
+
+
+def bad_input(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
+
+
+def check_first(first: int) -> None:
+    if not 1 <= first <= MAX_LIST_LENGTH:
+        raise bad_input(f"first is 1–{MAX_LIST_LENGTH}")
+
+
+def encode_cursor(at: datetime, ident: UUID) -> str:
+    return base64.urlsafe_b64encode(f"{at.isoformat()}|{ident}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, UUID] | None:
+    if cursor is None:
+        return None
+    try:
+        at, _, ident = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        parsed = datetime.fromisoformat(at)
+        if parsed.tzinfo is None:
+            raise ValueError("a cursor's instant has its offset")
+        return parsed, UUID(ident)
+    except (ValueError, binascii.Error) as error:
+        raise bad_input("malformed cursor") from error
