@@ -36,6 +36,7 @@ class RequestContext(Generic[DepsT]):
     request: Request | WebSocket | None = None
     response: Response | WebSocket | None = None
     loaders: dict[str, Any] = field(default_factory=dict)
+    connection_params: dict[str, Any] | None = None
 
 
 def principal_of(info: Info[RequestContext[Any], None]) -> Principal:
@@ -158,14 +159,32 @@ class SubgraphView(GraphQL[RequestContext[Any], None]):
                 auth_error = str(error)
         return RequestContext(self._deps, principal, auth_error, request, response)
 
+    async def on_ws_connect(self, context: RequestContext[Any]) -> None:
+        """A subscription's token may come in `connection_init` (browsers cannot set headers
+        on a WebSocket); the gateway forwards it there per user. No valid token: the socket
+        stays open and every operation on it is refused as UNAUTHENTICATED."""
+        header = (context.connection_params or {}).get("authorization")
+        if not isinstance(header, str) or context.principal is not None:
+            return
+        try:
+            context.principal = principal_from_authorization_header(header, self._verifier)
+            context.auth_error = None
+        except AuthenticationError as error:
+            context.auth_error = str(error)
+
 
 def subgraph_schema(
-    *, query: type, mutation: type | None = None, types: Sequence[type] = ()
+    *,
+    query: type,
+    mutation: type | None = None,
+    subscription: type | None = None,
+    types: Sequence[type] = (),
 ) -> strawberry.federation.Schema:
     """A federation 2.9 subgraph schema, deny-by-default, with parser and validation caches."""
     return strawberry.federation.Schema(
         query=query,
         mutation=mutation,
+        subscription=subscription,
         types=list(types),
         federation_version="2.9",
         extensions=[DenyUnauthenticated, ParserCache, ValidationCache],

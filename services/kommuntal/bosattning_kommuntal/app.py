@@ -24,7 +24,7 @@ DEFAULT_PORT = 4001
 
 def _deps(res: Resources) -> Deps:
     hours = float(res.settings.extra.get("KOMMUNTAL_REVISION_TIMEOUT_HOURS", "168"))
-    return Deps(res.pool, res.clock, timedelta(hours=hours))
+    return Deps(res.pool, res.clock, timedelta(hours=hours), lambda: res.nats)
 
 
 def _subscriptions(deps: Deps) -> Sequence[Subscription]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -17,6 +17,7 @@ from bosattning_runtime.bus import first_receipt
 from bosattning_runtime.clock import Clock, decidable_years
 from bosattning_runtime.commands import IdempotencyKey
 from bosattning_runtime.db import Connection, Pool, unit_of_work
+from nats.aio.client import Client as NatsClient
 
 from bosattning_kommuntal import domain, events, store
 from bosattning_kommuntal.domain import Blocking, RevisionStatus, Row
@@ -29,6 +30,7 @@ class Deps:
     pool: Pool
     clock: Clock
     revision_timeout: timedelta
+    nats: Callable[[], NatsClient | None] = lambda: None
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from strawberry.tools import merge_types
 
 from bosattning_kommuntal import access, handlers, store
 from bosattning_kommuntal.domain import Row
+from bosattning_kommuntal.live import Subscription
 from bosattning_kommuntal.types import (
     KInfo,
     Kommun,
@@ -230,4 +231,6 @@ class InboxMutation:
 
 def build_schema() -> strawberry.federation.Schema:
     mutation = merge_types("Mutation", (Mutation, InboxMutation))
-    return subgraph_schema(query=Query, mutation=mutation, types=[Lan, Kommun])
+    return subgraph_schema(
+        query=Query, mutation=mutation, subscription=Subscription, types=[Lan, Kommun]
+    )
