@@ -29,6 +29,7 @@ from bosattning_dialog.types import (
     Anvisning,
     DInfo,
     Kommun,
+    Lan,
     deps_of,
     forbidden,
     mottagande_loader,
@@ -233,4 +234,4 @@ def build_schema() -> strawberry.federation.Schema:
     mutation = merge_types(
         "Mutation", (Mutation, EscalationMutation, MeetingMutation, UtskickMutation)
     )
-    return subgraph_schema(query=query, mutation=mutation, types=[Anvisning, Kommun])
+    return subgraph_schema(query=query, mutation=mutation, types=[Anvisning, Kommun, Lan])

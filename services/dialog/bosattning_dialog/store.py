@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from bosattning_contracts.reference import kommuner_in_lan
 from bosattning_runtime.db import Connection
 
 from bosattning_dialog.domain import Category, Kontakt, Mottagande, Outcome, Underrattelse
@@ -281,6 +282,28 @@ WHERE status <> 'resolved' AND kommunkod = ANY($1::text[]) GROUP BY kommunkod
 
 async def pending_of_kommun(conn: Connection, kommunkod: str) -> list[Mottagande]:
     return [to_mottagande(r) for r in await conn.fetch(PENDING_OF_KOMMUN, kommunkod)]
+
+
+OPEN_ESCALATIONS_OF_LAN = """
+SELECT lanskod, count(*)::int AS open FROM escalation
+WHERE status <> 'resolved' AND lanskod = ANY($1::text[]) GROUP BY lanskod
+"""
+
+
+async def open_escalations_of_lan(conn: Connection, lanskoder: Sequence[str]) -> dict[str, int]:
+    rows = await conn.fetch(OPEN_ESCALATIONS_OF_LAN, list(lanskoder))
+    return {r["lanskod"]: r["open"] for r in rows}
+
+
+async def self_settled_of_lan(
+    conn: Connection, year: int, lanskoder: Sequence[str]
+) -> dict[str, int]:
+    """Self-settled persons per county: its municipalities' in one statement."""
+    codes = {k.kommunkod: k.lanskod for lan in lanskoder for k in kommuner_in_lan(lan)}
+    totals: dict[str, int] = {}
+    for kommunkod, persons in (await self_settled(conn, year, list(codes))).items():
+        totals[codes[kommunkod]] = totals.get(codes[kommunkod], 0) + persons
+    return totals
 
 
 async def open_escalations(conn: Connection, kommunkoder: Sequence[str]) -> dict[str, int]:

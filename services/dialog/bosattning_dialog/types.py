@@ -160,3 +160,32 @@ class Kommun:
     @classmethod
     def resolve_reference(cls, info: DInfo, kommunkod: str) -> Kommun:
         return cls(kommunkod=kommunkod)
+
+
+@strawberry.federation.type(keys=["lanskod"], description="A county (län).")
+class Lan:
+    lanskod: str
+
+    @strawberry.field(description="Escalations in the county not yet resolved.")
+    async def open_escalations(self, info: DInfo) -> int:
+        _agency_only(info)
+        return await _count(
+            info, "lan_open_escalations", store.open_escalations_of_lan, self.lanskod
+        )
+
+    @strawberry.field(description="Persons who arranged own housing (EBO) in the county.")
+    async def self_settled(self, info: DInfo, year: int) -> int:
+        _agency_only(info)
+        loaded = await by_year_loader(
+            info, "lan_self_settled", deps_of(info).pool, store.self_settled_of_lan
+        ).load((year, self.lanskod))
+        return loaded or 0
+
+    @classmethod
+    def resolve_reference(cls, info: DInfo, lanskod: str) -> Lan:
+        return cls(lanskod=lanskod)
+
+
+def _agency_only(info: DInfo) -> None:
+    if not principal_of(info).roles & access.AGENCY_ROLES:
+        raise forbidden("county counts are for the agencies")

@@ -160,3 +160,36 @@ async def test_only_the_county_board_acknowledges_its_notifications(
     )
     [read] = (await _inbox(kommuntal))["data"]["lan"]["inbox"]
     assert read["acknowledgedAt"] is not None
+
+
+LAN_COUNTS = """query($r: [_Any!]!) { _entities(representations: $r) {
+  ... on Lan { openEscalations selfSettled(year: 2022) } } }"""
+
+
+async def test_the_county_counts_open_escalations_and_self_settled_persons(
+    three: tuple[Kommuntal, Anvisning, Dialog],
+) -> None:
+    _, _, dialog = three
+    _, anvisning_id = await _assigned(*three)
+    await _report(dialog, anvisning_id, "2022-06-01")
+    await dialog.underrattelse(
+        arendeId="55555555-22",
+        category="ABO",
+        outcome="OWN_HOUSING",
+        kommunkod="0662",
+        adults=2,
+        children=0,
+        settledOn="2022-02-01",
+    )
+    representations = {
+        "r": [{"__typename": "Lan", "lanskod": "06"}, {"__typename": "Lan", "lanskod": "01"}]
+    }
+
+    body = await dialog.service.graphql(LAN_COUNTS, representations, dialog.mottagning)
+    kommun = await dialog.service.graphql(LAN_COUNTS, representations, dialog.kommun("0680"))
+
+    assert body["data"]["_entities"] == [
+        {"openEscalations": 1, "selfSettled": 2},
+        {"openEscalations": 0, "selfSettled": 0},
+    ]
+    assert kommun["errors"][0]["extensions"]["code"] == "FORBIDDEN"
