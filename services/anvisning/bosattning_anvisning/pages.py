@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-from datetime import datetime
-from uuid import UUID
-
 import strawberry
 from bosattning_runtime.auth import Principal, Role
-from bosattning_runtime.guards import MAX_LIST_LENGTH
-from graphql import GraphQLError
+from bosattning_runtime.pages import check_first, decode_cursor, encode_cursor
 
 from bosattning_anvisning import store
 from bosattning_anvisning.types import AInfo, Anvisning, deps_of, forbidden
@@ -34,18 +28,6 @@ class AnvisningConnection:
     page_info: PageInfo
 
 
-def encode_cursor(decided_at: datetime, anvisning_id: UUID) -> str:
-    return base64.urlsafe_b64encode(f"{decided_at.isoformat()}|{anvisning_id}".encode()).decode()
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        at, _, ident = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        return datetime.fromisoformat(at), UUID(ident)
-    except (ValueError, binascii.Error) as error:
-        raise GraphQLError("malformed cursor", extensions={"code": "BAD_USER_INPUT"}) from error
-
-
 def scope(principal: Principal, kommunkod: str | None) -> tuple[list[str] | None, list[str] | None]:
     """(municipalities, counties) the caller may list; FORBIDDEN where none."""
     if principal.has_role(Role.bosattningsenhet):
@@ -67,13 +49,10 @@ async def anvisningar(
     first: int,
     after: str | None,
 ) -> AnvisningConnection:
-    if not 1 <= first <= MAX_LIST_LENGTH:
-        raise GraphQLError(f"first is 1–{MAX_LIST_LENGTH}", extensions={"code": "BAD_USER_INPUT"})
+    check_first(first)
     kommuner, lan = scope(principal, kommunkod)
     async with deps_of(info).pool.acquire() as conn:
-        rows = await store.page(
-            conn, year, kommuner, lan, decode_cursor(after) if after else None, first + 1
-        )
+        rows = await store.page(conn, year, kommuner, lan, decode_cursor(after), first + 1)
     edges = [
         AnvisningEdge(cursor=encode_cursor(a.decided_at, a.anvisning_id), node=Anvisning.of(a))
         for a in rows[:first]

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
+from bosattning_runtime import pages
 from bosattning_runtime.auth import Role
 from bosattning_runtime.clock import decidable_years
 from bosattning_runtime.commands import IdempotencyKey, idempotency_key
@@ -24,7 +25,7 @@ from bosattning_runtime.graphql import (
 )
 from strawberry.dataloader import DataLoader
 
-from bosattning_dialog import access, meeting_handlers, meetings, pages, store
+from bosattning_dialog import access, meeting_handlers, meetings, store
 from bosattning_dialog.access import AGENCY_ROLES
 from bosattning_dialog.handlers import Deps
 from bosattning_dialog.types import DInfo, deps_of, forbidden

@@ -7,6 +7,7 @@ from typing import Annotated
 from uuid import UUID, uuid4
 
 import strawberry
+from bosattning_runtime import pages
 from bosattning_runtime.auth import Role
 from bosattning_runtime.commands import idempotency_key
 from bosattning_runtime.errors import DomainError
@@ -20,7 +21,7 @@ from bosattning_runtime.graphql import (
     user_error,
 )
 
-from bosattning_dialog import access, pages, store, utskick, utskick_handlers
+from bosattning_dialog import access, store, utskick, utskick_handlers
 from bosattning_dialog.types import DInfo, deps_of, forbidden
 
 UtskickKind = strawberry.enum(utskick.UtskickKind, name="UtskickKind")

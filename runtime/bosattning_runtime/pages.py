@@ -1,4 +1,4 @@
-"""Keyset cursors for the lists of meetings and mailings, newest first."""
+"""Keyset cursors for lists (instant, id), shared by every subgraph."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import binascii
 from datetime import datetime
 from uuid import UUID
 
-from bosattning_runtime.guards import MAX_LIST_LENGTH
 from graphql import GraphQLError
+
+from bosattning_runtime.guards import MAX_LIST_LENGTH
 
 
 def bad_input(message: str) -> GraphQLError:
