@@ -184,6 +184,26 @@ function useUnauthenticatedCode(): GatewayPlugin {
   };
 }
 
+// Request bodies over the limit (DESIGN §4: 1 MB) are refused before they are read.
+function useBodyLimit(maxBytes: number): GatewayPlugin {
+  return {
+    onRequest({ request, endResponse, fetchAPI }) {
+      const declared = Number(request.headers.get('content-length') ?? '0');
+      if (declared > maxBytes) {
+        const body = JSON.stringify({
+          errors: [{ message: 'request body over 1 MB', extensions: { code: 'BAD_REQUEST' } }],
+        });
+        endResponse(
+          new fetchAPI.Response(body, {
+            status: 413,
+            headers: { 'content-type': 'application/json' },
+          }),
+        );
+      }
+    },
+  };
+}
+
 // ------------------------------------------------------------------- subgraphs
 
 // Subgraph URLs in supergraph.graphql are development defaults (subgraphs.json);
@@ -245,7 +265,7 @@ export const gatewayConfig = defineConfig({
     reject: { missingToken: false, invalidToken: true },
     forward: { payload: true },
   },
-  plugins: () => [useUnauthenticatedCode()],
+  plugins: () => [useUnauthenticatedCode(), useBodyLimit(envInt('GATEWAY_MAX_BODY_BYTES', 1_048_576))],
   propagateHeaders: {
     fromClientToSubgraphs: ({ request }) => ({
       authorization: request?.headers.get('authorization'),

@@ -116,12 +116,17 @@ def decided(by: str, at: datetime, reason: str) -> Decided:
         raise fail(error.code, error.message, error.field) from error
 
 
-def check_rows(lanskod: str, rows: Sequence[Row], lanstal: Lanstal) -> tuple[Row, ...]:
-    """One row for every municipality of the county and no other, each ≥ 0, summing to länstal."""
+def check_row_count(rows: Sequence[Row]) -> None:
+    """The input limit comes first: an over-long list is refused before anything is looked up."""
     try:
         check_list_length(rows, "rows")
     except DomainError as error:
         raise fail(error.code, error.message, error.field) from error
+
+
+def check_rows(lanskod: str, rows: Sequence[Row], lanstal: Lanstal) -> tuple[Row, ...]:
+    """One row for every municipality of the county and no other, each ≥ 0, summing to länstal."""
+    check_row_count(rows)
     seen: set[str] = set()
     for i, row in enumerate(rows):
         _check_row(lanskod, row, f"rows[{i}]", seen)

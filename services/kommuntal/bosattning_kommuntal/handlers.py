@@ -76,6 +76,7 @@ async def _set_lanstal(conn: Connection, deps: Deps, actor: str, cmd: SetLanstal
 async def _decide_kommuntal(
     conn: Connection, deps: Deps, actor: str, cmd: DecideKommuntal
 ) -> dict[str, Any]:
+    domain.check_row_count(cmd.rows)
     year, lanskod = _checked_key(deps, cmd.year, cmd.lanskod)
     by = domain.decided(actor, deps.clock.now(), cmd.reason)
     await store.lock_county_year(conn, year, lanskod)
@@ -119,6 +120,7 @@ async def request_revision(
     """Ask the settlement unit to reconcile a revised kommuntal (DESIGN §4)."""
 
     async def work(conn: Connection) -> dict[str, Any]:
+        domain.check_row_count(cmd.rows)
         year, lanskod = _checked_key(deps, cmd.year, cmd.lanskod)
         by = domain.decided(actor, deps.clock.now(), cmd.reason)
         await store.lock_county_year(conn, year, lanskod)
