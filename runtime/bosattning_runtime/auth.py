@@ -287,3 +287,8 @@ def principal_from_authorization_header(header: str | None, verifier: TokenVerif
     if scheme.lower() != "bearer" or not token or " " in token:
         raise AuthenticationError("malformed Authorization header: expected 'Bearer <token>'")
     return verifier.verify(token)
+
+
+def may_read_national_picture(principal: Principal) -> bool:
+    """The national situation picture: `nationell` and the settlement unit (DESIGN §5)."""
+    return principal.has_role(Role.nationell) or principal.has_role(Role.bosattningsenhet)

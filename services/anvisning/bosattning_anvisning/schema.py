@@ -32,6 +32,7 @@ from bosattning_anvisning.types import (
     Category,
     Kommun,
     Lan,
+    Riket,
     arende_loader,
     deps_of,
     forbidden,
@@ -304,4 +305,6 @@ async def _decide_plan(
 
 def build_schema() -> strawberry.federation.Schema:
     mutation = merge_types("Mutation", (AnvisningMutation, PlanMutation))
-    return subgraph_schema(query=Query, mutation=mutation, types=[Arende, Anvisning, Kommun, Lan])
+    return subgraph_schema(
+        query=Query, mutation=mutation, types=[Arende, Anvisning, Kommun, Lan, Riket]
+    )

@@ -7,6 +7,8 @@ from typing import Any
 from uuid import UUID
 
 import strawberry
+from bosattning_contracts.reference import all_lan
+from bosattning_runtime.auth import may_read_national_picture
 from bosattning_runtime.graphql import RequestContext, by_year_loader, loader, principal_of
 from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
@@ -272,3 +274,25 @@ class Lan:
 
 def lan_totals_loader(info: AInfo) -> DataLoader[tuple[int, str], Any]:
     return by_year_loader(info, "lan_totals", deps_of(info).pool, store.lan_totals)
+
+
+@strawberry.federation.type(keys=["id"], description="The country: national totals.")
+class Riket:
+    id: strawberry.ID
+
+    @strawberry.field(description="National totals of places used, received and remaining.")
+    async def anvisning_totals(self, info: AInfo, year: int) -> LanTotals:
+        if not may_read_national_picture(principal_of(info)):
+            raise forbidden("the national picture is for nationell and the settlement unit")
+        async with deps_of(info).pool.acquire() as conn:
+            rows = (await store.lan_totals(conn, year, [lan.lanskod for lan in all_lan()])).values()
+        return LanTotals(
+            kommuntal=sum(r["kommuntal"] for r in rows),
+            used=sum(r["used"] for r in rows),
+            received=sum(r["received"] for r in rows),
+            remaining=sum(r["remaining"] for r in rows),
+        )
+
+    @classmethod
+    def resolve_reference(cls, info: AInfo, id: strawberry.ID) -> Riket:
+        return cls(id=id)

@@ -30,6 +30,7 @@ from bosattning_dialog.types import (
     DInfo,
     Kommun,
     Lan,
+    Riket,
     deps_of,
     forbidden,
     mottagande_loader,
@@ -234,4 +235,4 @@ def build_schema() -> strawberry.federation.Schema:
     mutation = merge_types(
         "Mutation", (Mutation, EscalationMutation, MeetingMutation, UtskickMutation)
     )
-    return subgraph_schema(query=query, mutation=mutation, types=[Anvisning, Kommun, Lan])
+    return subgraph_schema(query=query, mutation=mutation, types=[Anvisning, Kommun, Lan, Riket])

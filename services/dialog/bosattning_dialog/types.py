@@ -7,6 +7,8 @@ from datetime import date, datetime
 from uuid import UUID
 
 import strawberry
+from bosattning_contracts.reference import all_lan
+from bosattning_runtime.auth import may_read_national_picture
 from bosattning_runtime.db import Connection
 from bosattning_runtime.graphql import RequestContext, by_year_loader, loader, principal_of
 from graphql import GraphQLError
@@ -189,3 +191,20 @@ class Lan:
 def _agency_only(info: DInfo) -> None:
     if not principal_of(info).roles & access.AGENCY_ROLES:
         raise forbidden("county counts are for the agencies")
+
+
+@strawberry.federation.type(keys=["id"], description="The country: national totals.")
+class Riket:
+    id: strawberry.ID
+
+    @strawberry.field(description="Escalations not yet resolved, in the whole country.")
+    async def open_escalations(self, info: DInfo) -> int:
+        if not may_read_national_picture(principal_of(info)):
+            raise forbidden("the national picture is for nationell and the settlement unit")
+        async with deps_of(info).pool.acquire() as conn:
+            counts = await store.open_escalations_of_lan(conn, [lan.lanskod for lan in all_lan()])
+        return sum(counts.values())
+
+    @classmethod
+    def resolve_reference(cls, info: DInfo, id: strawberry.ID) -> Riket:
+        return cls(id=id)

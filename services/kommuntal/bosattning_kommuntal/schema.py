@@ -27,12 +27,14 @@ from bosattning_kommuntal import access, handlers, store
 from bosattning_kommuntal.domain import Row
 from bosattning_kommuntal.live import Subscription
 from bosattning_kommuntal.types import (
+    RIKET_ID,
     KInfo,
     Kommun,
     KommuntalDecision,
     KommuntalRevisionRequest,
     Lan,
     Lanstal,
+    Riket,
     deps_of,
 )
 
@@ -143,6 +145,10 @@ class Query:
         known = any(k.kommunkod == kommunkod for k in all_kommuner())
         return Kommun(kommunkod=kommunkod) if known else None
 
+    @strawberry.field(description="The country, for the national situation picture.")
+    def riket(self) -> Riket:
+        return Riket(id=strawberry.ID(RIKET_ID))
+
     @strawberry.field(description="The länstal in force for every county that has one in the year.")
     async def lanstal(self, info: KInfo, year: int) -> list[Lanstal]:
         async with deps_of(info).pool.acquire() as conn:
@@ -232,5 +238,5 @@ class InboxMutation:
 def build_schema() -> strawberry.federation.Schema:
     mutation = merge_types("Mutation", (Mutation, InboxMutation))
     return subgraph_schema(
-        query=Query, mutation=mutation, subscription=Subscription, types=[Lan, Kommun]
+        query=Query, mutation=mutation, subscription=Subscription, types=[Lan, Kommun, Riket]
     )

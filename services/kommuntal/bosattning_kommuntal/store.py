@@ -289,3 +289,11 @@ async def lanskod_of_notification(conn: Connection, event_id: UUID) -> str | Non
 
 async def acknowledge(conn: Connection, event_id: UUID, at: Any, by: str) -> bool:
     return await conn.fetchval(ACKNOWLEDGE, event_id, at, by) is not None
+
+
+COUNTIES_DECIDED = "SELECT count(DISTINCT lanskod)::int FROM kommuntal_decision WHERE year = $1"
+
+
+async def counties_decided(conn: Connection, year: int) -> int:
+    value: int = await conn.fetchval(COUNTIES_DECIDED, year)
+    return value

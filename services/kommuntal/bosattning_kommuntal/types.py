@@ -8,6 +8,7 @@ from uuid import UUID
 import strawberry
 from bosattning_contracts.kommuntal import RevisionKind as ContractRevisionKind
 from bosattning_contracts.reference import kommun_by_kod, kommuner_in_lan, lan_by_kod
+from bosattning_runtime.auth import may_read_national_picture
 from bosattning_runtime.graphql import RequestContext, by_year_loader
 from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
@@ -260,3 +261,36 @@ class Kommun:
     @classmethod
     def resolve_reference(cls, info: KInfo, kommunkod: str) -> Kommun:
         return cls(kommunkod=kommunkod)
+
+
+RIKET_ID = "SE"
+
+
+@strawberry.federation.type(keys=["id"], description="The country: national totals.")
+class Riket:
+    id: strawberry.ID
+
+    @strawberry.field(description="The länstal in force of every county in the year, summed.")
+    async def lanstal(self, info: KInfo, year: int) -> int:
+        _national(info)
+        async with deps_of(info).pool.acquire() as conn:
+            return sum(v.lanstal for v in await store.lanstal_of_year(conn, year))
+
+    @strawberry.field(description="Counties whose kommuntal for the year is decided.")
+    async def counties_decided(self, info: KInfo, year: int) -> int:
+        _national(info)
+        async with deps_of(info).pool.acquire() as conn:
+            return await store.counties_decided(conn, year)
+
+    @classmethod
+    def resolve_reference(cls, info: KInfo, id: strawberry.ID) -> Riket:
+        return cls(id=id)
+
+
+def _national(info: KInfo) -> None:
+    principal = info.context.principal
+    if principal is None or not may_read_national_picture(principal):
+        raise GraphQLError(
+            "the national picture is for nationell and the settlement unit",
+            extensions={"code": "FORBIDDEN"},
+        )

@@ -10,8 +10,15 @@ from bosattning_runtime.live import may_see
 
 
 def principal(*roles: str, lan: tuple[str, ...] = (), kommun: str | None = None) -> Principal:
-    return Principal("HSA-1", frozenset(roles), frozenset(lan), kommun, None,
-                     datetime(2030, 1, 1, tzinfo=UTC), "token")
+    return Principal(
+        "HSA-1",
+        frozenset(roles),
+        frozenset(lan),
+        kommun,
+        None,
+        datetime(2030, 1, 1, tzinfo=UTC),
+        "token",
+    )
 
 
 KOMMUN_0680 = principal("kommun", kommun="0680")

@@ -1,0 +1,56 @@
+"""The national situation picture: one gateway query across the three subgraphs (S14)."""
+
+from __future__ import annotations
+
+import pytest
+from bosattning_runtime.devkeys import mint_token
+
+from tests.e2e.conftest import Gateway
+from tests.examples import JONKOPING_2022
+from tests.integration.kommuntal.conftest import DECIDE, SET_LANSTAL, rows
+
+pytestmark = pytest.mark.e2e
+
+PICTURE = """{ riket { lanstal(year: 2022) countiesDecided(year: 2022) openEscalations
+  anvisningTotals(year: 2022) { kommuntal used remaining } } }"""
+
+
+async def test_the_national_picture_joins_the_subgraphs_and_is_for_national_roles_only(
+    gateway: Gateway,
+) -> None:
+    keys = gateway.keys
+    nationell = mint_token(keys, sub="HSA-N-P", roles=["nationell"])
+    lst06 = mint_token(keys, sub="HSA-L06-P", roles=["lansstyrelse"], lan=["06"])
+    await gateway.graphql(
+        SET_LANSTAL,
+        {"input": {"year": 2022, "lanskod": "06", "lanstal": 255, "reason": "SFS 2021:1234"}},
+        nationell,
+    )
+    await gateway.graphql(
+        DECIDE,
+        {
+            "input": {
+                "year": 2022,
+                "lanskod": "06",
+                "reason": "Beslut",
+                "rows": rows(JONKOPING_2022),
+            }
+        },
+        lst06,
+    )
+    picture: dict[str, object] = {}
+    for _ in range(100):
+        body = await gateway.graphql(PICTURE, token=nationell)
+        picture = body["data"]["riket"]
+        if picture["anvisningTotals"]["kommuntal"] == 255:  # type: ignore[index]
+            break
+
+    forbidden = await gateway.graphql(PICTURE, token=lst06)
+
+    assert picture == {
+        "lanstal": 255,
+        "countiesDecided": 1,
+        "openEscalations": 0,
+        "anvisningTotals": {"kommuntal": 255, "used": 0, "remaining": 255},
+    }
+    assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
