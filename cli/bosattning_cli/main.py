@@ -21,10 +21,12 @@ if TYPE_CHECKING:
     from bosattning_cli.suite import Suite, SuiteConfig
 
 from bosattning_cli.imports import import_app
+from bosattning_cli.natsauth import nats_app
 from bosattning_cli.state import DEFAULT_STATE_DIR, REPO_ROOT, state_dir_of
 
 app = typer.Typer(help="Bosättning: run the suite, mint development tokens, import decisions.")
 app.add_typer(import_app, name="import")
+app.add_typer(nats_app, name="nats")
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
