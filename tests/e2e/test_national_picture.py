@@ -54,3 +54,29 @@ async def test_the_national_picture_joins_the_subgraphs_and_is_for_national_role
         "anvisningTotals": {"kommuntal": 255, "used": 0, "remaining": 255},
     }
     assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+COUNTY = """{ lan(lanskod: "06") {
+  namn lanstal(year: 2022) { lanstal }
+  kommuntal(year: 2022) { total rows { kommuntal kommun { namn used(year: 2022)
+      received(year: 2022) remaining(year: 2022) selfSettled(year: 2022) pendingReceptions } } }
+  anvisningTotals(year: 2022) { used remaining }
+  planMonths(year: 2022) { month planned assigned }
+  kommuntalRevisions(year: 2022) { status reason }
+  planChanges(year: 2022) { kommunkod reason }
+  openEscalations escalationsByKind { kind open } lastAvstamning lastLanstraff } }"""
+
+
+async def test_the_county_picture_is_one_query_across_the_three_subgraphs(
+    gateway: Gateway,
+) -> None:
+    lst06 = mint_token(gateway.keys, sub="HSA-L06-C", roles=["lansstyrelse"], lan=["06"])
+
+    body = await gateway.graphql(COUNTY, token=lst06)
+
+    assert "errors" not in body, body
+    lan = body["data"]["lan"]
+    assert lan["namn"] == "Jönköpings län" and lan["lanstal"]["lanstal"] == 255
+    jonkoping = next(r for r in lan["kommuntal"]["rows"] if r["kommun"]["namn"] == "Jönköping")
+    assert jonkoping["kommuntal"] == 119 and jonkoping["kommun"]["remaining"] == 119
+    assert len(lan["planMonths"]) == 12 and lan["openEscalations"] == 0

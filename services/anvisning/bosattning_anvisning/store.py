@@ -392,3 +392,49 @@ WHERE c.resolved_at IS NULL AND a.year = $1 ORDER BY c.reported_at
 
 async def open_conflicts(conn: Connection, year: int) -> list[Any]:
     return list(await conn.fetch(OPEN_CONFLICTS, year))
+
+
+# The situation picture of counties, by year: one statement each however many counties.
+PLAN_CHANGES = """
+SELECT k.lanskod, p.kommunkod, p.version, p.reason, p.material, p.changed_at
+FROM arsplanering p JOIN kommuntal k ON k.year = p.year AND k.kommunkod = p.kommunkod
+WHERE p.year = $1 AND k.lanskod = ANY($2::text[]) AND p.status = 'decided' AND p.version > 1
+  AND p.reason IS NOT NULL
+ORDER BY p.changed_at
+"""
+PLANNED_AND_ASSIGNED = """
+WITH plans AS (
+    SELECT DISTINCT ON (p.kommunkod) k.lanskod, p.months FROM arsplanering p
+    JOIN kommuntal k ON k.year = p.year AND k.kommunkod = p.kommunkod
+    WHERE p.year = $1 AND k.lanskod = ANY($2::text[]) AND p.status = 'decided'
+    ORDER BY p.kommunkod, p.version DESC
+), planned AS (
+    SELECT lanskod, m.month, sum(m.persons)::int AS planned
+    FROM plans, unnest(months) WITH ORDINALITY AS m(persons, month) GROUP BY lanskod, m.month
+), assigned AS (
+    SELECT lanskod, extract(month FROM decided_at AT TIME ZONE 'Europe/Stockholm')::int AS month,
+           sum(persons)::int AS assigned
+    FROM anvisning WHERE year = $1 AND lanskod = ANY($2::text[]) AND status <> 'cancelled'
+      AND replaces IS NULL
+    GROUP BY 1, 2
+)
+SELECT coalesce(p.lanskod, a.lanskod) AS lanskod, coalesce(p.month, a.month) AS month,
+       coalesce(p.planned, 0) AS planned, coalesce(a.assigned, 0) AS assigned
+FROM planned p FULL JOIN assigned a ON a.lanskod = p.lanskod AND a.month = p.month
+"""
+
+
+async def plan_changes(conn: Connection, year: int, lanskoder: Sequence[str]) -> dict[str, Any]:
+    found: dict[str, list[Any]] = {}
+    for r in await conn.fetch(PLAN_CHANGES, year, list(lanskoder)):
+        found.setdefault(r["lanskod"], []).append(r)
+    return found
+
+
+async def planned_and_assigned(
+    conn: Connection, year: int, lanskoder: Sequence[str]
+) -> dict[str, Any]:
+    found: dict[str, dict[int, tuple[int, int]]] = {}
+    for r in await conn.fetch(PLANNED_AND_ASSIGNED, year, list(lanskoder)):
+        found.setdefault(r["lanskod"], {})[r["month"]] = (r["planned"], r["assigned"])
+    return found

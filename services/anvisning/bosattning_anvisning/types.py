@@ -255,8 +255,7 @@ class Lan:
 
     @strawberry.field(description="The county's totals of places used, received and remaining.")
     async def anvisning_totals(self, info: AInfo, year: int) -> LanTotals:
-        if not principal_of(info).roles & access.AGENCY_ROLES:
-            raise forbidden("county totals are for the agencies")
+        _agency_only(info)
         row = await lan_totals_loader(info).load((year, self.lanskod))
         if row is None:
             return LanTotals(kommuntal=0, used=0, received=0, remaining=0)
@@ -266,6 +265,37 @@ class Lan:
             received=row["received"],
             remaining=row["remaining"],
         )
+
+    @strawberry.field(description="The county's decided plans against its assignments, by month.")
+    async def plan_months(self, info: AInfo, year: int) -> list[PlanMonth]:
+        _agency_only(info)
+        months = await by_year_loader(
+            info, "plan_months", deps_of(info).pool, store.planned_and_assigned
+        ).load((year, self.lanskod))
+        by_month = months or {}
+        return [
+            PlanMonth(
+                month=m, planned=by_month.get(m, (0, 0))[0], assigned=by_month.get(m, (0, 0))[1]
+            )
+            for m in range(1, 13)
+        ]
+
+    @strawberry.field(description="Changes of decided annual plans this year, with reasons.")
+    async def plan_changes(self, info: AInfo, year: int) -> list[PlanChange]:
+        _agency_only(info)
+        rows = await by_year_loader(
+            info, "plan_changes", deps_of(info).pool, store.plan_changes
+        ).load((year, self.lanskod))
+        return [
+            PlanChange(
+                kommunkod=r["kommunkod"],
+                version=r["version"],
+                reason=r["reason"],
+                material=r["material"],
+                changed_at=r["changed_at"],
+            )
+            for r in rows or []
+        ]
 
     @classmethod
     def resolve_reference(cls, info: AInfo, lanskod: str) -> Lan:
@@ -296,3 +326,17 @@ class Riket:
     @classmethod
     def resolve_reference(cls, info: AInfo, id: strawberry.ID) -> Riket:
         return cls(id=id)
+
+
+@strawberry.type
+class PlanChange:
+    kommunkod: str
+    version: int
+    reason: str
+    material: str | None
+    changed_at: datetime
+
+
+def _agency_only(info: AInfo) -> None:
+    if not principal_of(info).roles & access.AGENCY_ROLES:
+        raise forbidden("county totals are for the agencies")

@@ -458,3 +458,31 @@ async def utskick_page(
     at, ident = after or (None, None)
     rows = await conn.fetch(UTSKICK_PAGE, everything, kommun, at, ident, limit)
     return [to_utskick(r) for r in rows]
+
+
+# The situation picture of counties: one statement each, however many counties.
+ESCALATIONS_BY_KIND = """
+SELECT lanskod, kind, count(*)::int AS open, min(opened_at) AS oldest FROM escalation
+WHERE status <> 'resolved' AND lanskod = ANY($1::text[]) GROUP BY lanskod, kind
+ORDER BY lanskod, kind
+"""
+LAST_HELD = """
+SELECT lanskod, kind, max(held_on) AS held_on FROM meeting
+WHERE status = 'held' AND lanskod = ANY($1::text[]) AND kind = ANY($2::text[])
+GROUP BY lanskod, kind
+"""
+
+
+async def escalations_by_kind(conn: Connection, lanskoder: Sequence[str]) -> dict[str, Any]:
+    found: dict[str, list[Any]] = {}
+    for r in await conn.fetch(ESCALATIONS_BY_KIND, list(lanskoder)):
+        found.setdefault(r["lanskod"], []).append(r)
+    return found
+
+
+async def last_held(conn: Connection, lanskoder: Sequence[str]) -> dict[str, Any]:
+    found: dict[str, dict[str, Any]] = {}
+    rows = await conn.fetch(LAST_HELD, list(lanskoder), ["avstamning", "lanstraff"])
+    for r in rows:
+        found.setdefault(r["lanskod"], {})[r["kind"]] = r["held_on"]
+    return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -183,6 +184,27 @@ class Lan:
         ).load((year, self.lanskod))
         return loaded or 0
 
+    @strawberry.field(description="Open escalations by kind, with the oldest's opening time.")
+    async def escalations_by_kind(self, info: DInfo) -> list[EscalationCount]:
+        _agency_only(info)
+        rows = await _by_lan(info, "escalations_by_kind", store.escalations_by_kind, self.lanskod)
+        return [
+            EscalationCount(kind=r["kind"], open=r["open"], oldest_opened_at=r["oldest"])
+            for r in rows or []
+        ]
+
+    @strawberry.field(description="The last check-in (avstämning) held with the county board.")
+    async def last_avstamning(self, info: DInfo) -> date | None:
+        _agency_only(info)
+        held = await _by_lan(info, "last_held", store.last_held, self.lanskod)
+        return None if held is None else held.get("avstamning")
+
+    @strawberry.field(description="The last county meeting (länsträff) held.")
+    async def last_lanstraff(self, info: DInfo) -> date | None:
+        _agency_only(info)
+        held = await _by_lan(info, "last_held", store.last_held, self.lanskod)
+        return None if held is None else held.get("lanstraff")
+
     @classmethod
     def resolve_reference(cls, info: DInfo, lanskod: str) -> Lan:
         return cls(lanskod=lanskod)
@@ -208,3 +230,21 @@ class Riket:
     @classmethod
     def resolve_reference(cls, info: DInfo, id: strawberry.ID) -> Riket:
         return cls(id=id)
+
+
+@strawberry.type
+class EscalationCount:
+    kind: EscalationKind  # type: ignore[valid-type]
+    open: int
+    oldest_opened_at: datetime
+
+
+async def _by_lan(info: DInfo, name: str, fetch: Any, lanskod: str) -> Any:
+    """Rows per county through one loader: one statement however many counties."""
+
+    async def load(keys: list[str]) -> list[Any]:
+        async with deps_of(info).pool.acquire() as conn:
+            found = await fetch(conn, keys)
+        return [found.get(key) for key in keys]
+
+    return await loader(info, name, load).load(lanskod)
