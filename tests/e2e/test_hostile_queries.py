@@ -69,3 +69,14 @@ async def test_a_body_over_one_megabyte_is_refused(gateway: Gateway) -> None:
     assert response.status_code == 413
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
     await _still_answers(gateway, token)
+
+
+async def test_introspection_and_graphiql_are_off_outside_development(gateway: Gateway) -> None:
+    token = _token(gateway)
+
+    body = await gateway.graphql("{ __schema { queryType { name } } }", token=token)
+    async with httpx.AsyncClient(timeout=30) as client:
+        page = await client.get(gateway.url, headers={"accept": "text/html"})
+
+    assert body.get("errors") and not body.get("data")
+    assert "graphiql" not in page.text.lower()
