@@ -204,6 +204,8 @@ function useBodyLimit(maxBytes: number): GatewayPlugin {
   };
 }
 
+const rateLimit = envString('GATEWAY_RATE_LIMIT') ? envInt('GATEWAY_RATE_LIMIT', 1) : undefined;
+
 // ------------------------------------------------------------------- subgraphs
 
 // Subgraph URLs in supergraph.graphql are development defaults (subgraphs.json);
@@ -289,6 +291,18 @@ export const gatewayConfig = defineConfig({
   },
 
   openTelemetry: tracing ? { traces: true, propagateContext: true, inheritContext: true } : undefined,
+
+  // Per token subject, per minute; off unless GATEWAY_RATE_LIMIT is set (tests and benchmarks
+  // run without it, so concurrency is not throttled).
+  rateLimiting: rateLimit
+    ? (['Query', 'Mutation'] as const).map((type) => ({
+        type,
+        field: '*',
+        max: rateLimit,
+        ttl: 60_000,
+        identifier: '{context.jwt.payload.sub}',
+      }))
+    : undefined,
 
   maxDepth: envInt('GATEWAY_MAX_DEPTH', 12),
   maxTokens: envInt('GATEWAY_MAX_TOKENS', 2000),

@@ -74,6 +74,7 @@ class SuiteConfig:
     nats_url: str | None = None  # given: no embedded NATS
     mode: str = "development"
     clock_start: str | None = None
+    gateway_env: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -239,6 +240,7 @@ class Suite:
             jwks_url=None,
             subgraph_urls={name: self.service_url(name) for name in self.config.service_ports},
             mode=self.config.mode,
+            extra=self.config.gateway_env,
         )
 
     def _write_pids(self) -> None:

@@ -84,12 +84,19 @@ def suite_clock_start() -> str | None:
 
 
 @pytest.fixture(scope="module")
+def suite_gateway_env() -> dict[str, str]:
+    """Extra environment for the gateway; a module overrides it (e.g. a rate limit)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
 async def suite(
     postgres: PostgresServer,
     state_dir: Path,
     dev_keys: DevKeys,
     e2e_nats_url: str,
     suite_clock_start: str | None,
+    suite_gateway_env: dict[str, str],
 ) -> AsyncIterator[Suite]:
     assert dev_keys.directory == state_dir / "keys"  # the suite signs and verifies with these
     services = default_service_ports()
@@ -101,6 +108,7 @@ async def suite(
         nats_url=e2e_nats_url,
         mode="test",
         clock_start=suite_clock_start,
+        gateway_env=suite_gateway_env,
     )
     running = Suite(config)
     await running.start()
