@@ -206,6 +206,13 @@ function useBodyLimit(maxBytes: number): GatewayPlugin {
 
 const rateLimit = envString('GATEWAY_RATE_LIMIT') ? envInt('GATEWAY_RATE_LIMIT', 1) : undefined;
 
+// Persisted documents for production frontends: a JSON manifest sha256(document) -> document.
+// With GATEWAY_PERSISTED_ONLY=true nothing else is executed.
+const persistedPath = envString('GATEWAY_PERSISTED_DOCUMENTS');
+const persisted: Record<string, string> | undefined = persistedPath
+  ? (JSON.parse(readFileSync(persistedPath, 'utf8')) as Record<string, string>)
+  : undefined;
+
 // ------------------------------------------------------------------- subgraphs
 
 // Subgraph URLs in supergraph.graphql are development defaults (subgraphs.json);
@@ -302,6 +309,13 @@ export const gatewayConfig = defineConfig({
         ttl: 60_000,
         identifier: '{context.jwt.payload.sub}',
       }))
+    : undefined,
+
+  persistedDocuments: persisted
+    ? {
+        getPersistedOperation: (key: string) => persisted[key] ?? null,
+        allowArbitraryDocuments: !envBool('GATEWAY_PERSISTED_ONLY', false),
+      }
     : undefined,
 
   maxDepth: envInt('GATEWAY_MAX_DEPTH', 12),

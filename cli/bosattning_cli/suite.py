@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import hashlib
 import importlib.util
 import json
 import os
@@ -35,7 +36,10 @@ GATEWAY_PORT = 4000
 NATS_PORT = 4222
 STOP_SECONDS = 10.0
 READY_SECONDS = 90.0
-PROBE_QUERY = "{ allLan { lanskod } }"
+PROBE_QUERY = "query Counties { allLan { lanskod namn } }"
+# Sent with its hash too, so a gateway that runs persisted documents only still answers it
+# (gateway/persisted-documents.json holds it).
+PROBE_HASH = hashlib.sha256(PROBE_QUERY.encode()).hexdigest()
 PIDS_FILE = "pids"
 # Inherited values would make a service trust other keys or start at another time.
 _NOT_INHERITED = ("BOSATTNING_JWKS_URL", "BOSATTNING_JWT_PUBLIC_KEY", "BOSATTNING_CLOCK_START")
@@ -293,9 +297,16 @@ def _get_ok(url: str) -> bool:
 
 
 def _answers(url: str, token: str) -> bool:
-    """True once `url` answers the probe query with data (the subgraph behind it too)."""
+    """True once `url` answers the probe query with data (the subgraph behind it too). The probe
+    goes as a document and, for a gateway that runs persisted documents only, by its hash."""
+    persisted = {"persistedQuery": {"version": 1, "sha256Hash": PROBE_HASH}}
+    bodies: tuple[dict[str, object], ...] = ({"query": PROBE_QUERY}, {"extensions": persisted})
+    return any(_probe(url, token, body) for body in bodies)
+
+
+def _probe(url: str, token: str, payload: dict[str, object]) -> bool:
     headers = {"content-type": "application/json", "authorization": f"Bearer {token}"}
-    request = urllib.request.Request(url, json.dumps({"query": PROBE_QUERY}).encode(), headers)
+    request = urllib.request.Request(url, json.dumps(payload).encode(), headers)
     try:
         with _OPENER.open(request, timeout=2) as response:
             body = json.loads(response.read())
