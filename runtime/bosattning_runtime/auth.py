@@ -292,3 +292,7 @@ def principal_from_authorization_header(header: str | None, verifier: TokenVerif
 def may_read_national_picture(principal: Principal) -> bool:
     """The national situation picture: `nationell` and the settlement unit (DESIGN §5)."""
     return principal.has_role(Role.nationell) or principal.has_role(Role.bosattningsenhet)
+
+
+AGENCY_ROLES = frozenset(r.value for r in Role if r not in (Role.kommun, Role.operator))
+"""The agencies' roles: everyone but the municipalities and the operators."""

@@ -17,7 +17,12 @@ from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
-from bosattning_runtime.auth import Principal, TokenVerifier, principal_from_authorization_header
+from bosattning_runtime.auth import (
+    AGENCY_ROLES,
+    Principal,
+    TokenVerifier,
+    principal_from_authorization_header,
+)
 from bosattning_runtime.errors import AuthenticationError, DomainError
 
 DepsT = TypeVar("DepsT")
@@ -233,3 +238,14 @@ def by_year_loader(
         return [found.get(key) for key in keys]
 
     return loader(info, name, load)
+
+
+def forbidden(message: str) -> GraphQLError:
+    """The caller is known but may not do or see this (DESIGN §5)."""
+    return GraphQLError(message, extensions={"code": "FORBIDDEN"})
+
+
+def require_agency(info: Info[RequestContext[Any], None], message: str) -> None:
+    """County and national totals are for the agencies' roles only."""
+    if not principal_of(info).roles & AGENCY_ROLES:
+        raise forbidden(message)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from bosattning_contracts.reference import kommun_by_kod
-from bosattning_runtime.auth import Principal, Role
+from bosattning_runtime.auth import AGENCY_ROLES, Principal, Role
 
 from bosattning_anvisning.domain import Anvisning, Arende, Category
-
-AGENCY_ROLES = frozenset(r.value for r in Role if r not in (Role.kommun, Role.operator))
 
 
 def may_register(principal: Principal, category: Category) -> bool:

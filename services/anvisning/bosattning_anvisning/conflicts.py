@@ -6,10 +6,10 @@ from datetime import date, datetime
 from uuid import UUID
 
 import strawberry
-from bosattning_runtime.graphql import principal_of
+from bosattning_runtime.graphql import forbidden, principal_of
 
 from bosattning_anvisning import access, store
-from bosattning_anvisning.types import AInfo, deps_of, forbidden
+from bosattning_anvisning.types import AInfo, deps_of
 
 
 @strawberry.type(description="A reception reported for an assignment cancelled meanwhile.")

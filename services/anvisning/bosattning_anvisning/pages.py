@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import strawberry
 from bosattning_runtime.auth import Principal, Role
+from bosattning_runtime.graphql import forbidden
 from bosattning_runtime.pages import check_first, decode_cursor, encode_cursor
 
 from bosattning_anvisning import store
-from bosattning_anvisning.types import AInfo, Anvisning, deps_of, forbidden
+from bosattning_anvisning.types import AInfo, Anvisning, deps_of
 
 
 @strawberry.type

@@ -14,6 +14,7 @@ from bosattning_runtime.graphql import (
     NotFound,
     ValidationError,
     command_input,
+    forbidden,
     permission,
     principal_of,
     subgraph_schema,
@@ -35,7 +36,6 @@ from bosattning_anvisning.types import (
     Riket,
     arende_loader,
     deps_of,
-    forbidden,
     load_arende,
 )
 

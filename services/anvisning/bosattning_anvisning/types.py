@@ -9,8 +9,14 @@ from uuid import UUID
 import strawberry
 from bosattning_contracts.reference import all_lan
 from bosattning_runtime.auth import may_read_national_picture
-from bosattning_runtime.graphql import RequestContext, by_year_loader, loader, principal_of
-from graphql import GraphQLError
+from bosattning_runtime.graphql import (
+    RequestContext,
+    by_year_loader,
+    forbidden,
+    loader,
+    principal_of,
+    require_agency,
+)
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
@@ -48,10 +54,6 @@ def arende_loader(info: AInfo) -> DataLoader[str, domain.Arende | None]:
         return [found.get(key) for key in keys]
 
     return loader(info, "arende", load)
-
-
-def forbidden(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "FORBIDDEN"})
 
 
 @strawberry.federation.type(keys=["anvisningId"], description="An assignment decision.")
@@ -255,7 +257,7 @@ class Lan:
 
     @strawberry.field(description="The county's totals of places used, received and remaining.")
     async def anvisning_totals(self, info: AInfo, year: int) -> LanTotals:
-        _agency_only(info)
+        require_agency(info, "county totals are for the agencies")
         row = await lan_totals_loader(info).load((year, self.lanskod))
         if row is None:
             return LanTotals(kommuntal=0, used=0, received=0, remaining=0)
@@ -268,7 +270,7 @@ class Lan:
 
     @strawberry.field(description="The county's decided plans against its assignments, by month.")
     async def plan_months(self, info: AInfo, year: int) -> list[PlanMonth]:
-        _agency_only(info)
+        require_agency(info, "county totals are for the agencies")
         months = await by_year_loader(
             info, "plan_months", deps_of(info).pool, store.planned_and_assigned
         ).load((year, self.lanskod))
@@ -282,7 +284,7 @@ class Lan:
 
     @strawberry.field(description="Changes of decided annual plans this year, with reasons.")
     async def plan_changes(self, info: AInfo, year: int) -> list[PlanChange]:
-        _agency_only(info)
+        require_agency(info, "county totals are for the agencies")
         rows = await by_year_loader(
             info, "plan_changes", deps_of(info).pool, store.plan_changes
         ).load((year, self.lanskod))
@@ -335,8 +337,3 @@ class PlanChange:
     reason: str
     material: str | None
     changed_at: datetime
-
-
-def _agency_only(info: AInfo) -> None:
-    if not principal_of(info).roles & access.AGENCY_ROLES:
-        raise forbidden("county totals are for the agencies")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from bosattning_contracts.reference import kommun_by_kod
-from bosattning_runtime.auth import Principal, Role
+from bosattning_runtime.auth import AGENCY_ROLES, Principal, Role
 
 from bosattning_dialog.domain import Category, Mottagande
 from bosattning_dialog.meetings import Meeting
-
-AGENCY_ROLES = frozenset(r.value for r in Role if r not in (Role.kommun, Role.operator))
 
 
 def is_reception_unit_for(principal: Principal, category: Category) -> bool:

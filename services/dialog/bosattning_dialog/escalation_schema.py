@@ -15,13 +15,14 @@ from bosattning_runtime.graphql import (
     NotFound,
     ValidationError,
     command_input,
+    forbidden,
     permission,
     principal_of,
     user_error,
 )
 
 from bosattning_dialog import access, handlers, store
-from bosattning_dialog.types import DInfo, deps_of, forbidden, mottagande_loader
+from bosattning_dialog.types import DInfo, deps_of, mottagande_loader
 
 IsReceptionUnit = permission(
     "IsReceptionUnit",

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import strawberry
 from bosattning_runtime import pages
-from bosattning_runtime.auth import Role
+from bosattning_runtime.auth import AGENCY_ROLES, Role
 from bosattning_runtime.clock import decidable_years
 from bosattning_runtime.commands import IdempotencyKey, idempotency_key
 from bosattning_runtime.errors import DomainError
@@ -18,6 +18,7 @@ from bosattning_runtime.graphql import (
     NotFound,
     ValidationError,
     command_input,
+    forbidden,
     loader,
     permission,
     principal_of,
@@ -26,9 +27,8 @@ from bosattning_runtime.graphql import (
 from strawberry.dataloader import DataLoader
 
 from bosattning_dialog import access, meeting_handlers, meetings, store
-from bosattning_dialog.access import AGENCY_ROLES
 from bosattning_dialog.handlers import Deps
-from bosattning_dialog.types import DInfo, deps_of, forbidden
+from bosattning_dialog.types import DInfo, deps_of
 
 MeetingKind = strawberry.enum(meetings.MeetingKind, name="MeetingKind")
 MeetingStatus = strawberry.enum(meetings.MeetingStatus, name="MeetingStatus")

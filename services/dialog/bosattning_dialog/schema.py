@@ -16,6 +16,7 @@ from bosattning_runtime.graphql import (
     NotFound,
     ValidationError,
     command_input,
+    forbidden,
     principal_of,
     subgraph_schema,
     user_error,
@@ -32,7 +33,6 @@ from bosattning_dialog.types import (
     Lan,
     Riket,
     deps_of,
-    forbidden,
     mottagande_loader,
 )
 from bosattning_dialog.utskick_schema import UtskickMutation, UtskickQuery

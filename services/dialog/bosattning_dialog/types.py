@@ -11,8 +11,14 @@ import strawberry
 from bosattning_contracts.reference import all_lan
 from bosattning_runtime.auth import may_read_national_picture
 from bosattning_runtime.db import Connection
-from bosattning_runtime.graphql import RequestContext, by_year_loader, loader, principal_of
-from graphql import GraphQLError
+from bosattning_runtime.graphql import (
+    RequestContext,
+    by_year_loader,
+    forbidden,
+    loader,
+    principal_of,
+    require_agency,
+)
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
@@ -26,10 +32,6 @@ ReceptionStatus = strawberry.enum(domain.Status, name="ReceptionStatus")
 
 def deps_of(info: DInfo) -> Deps:
     return info.context.deps
-
-
-def forbidden(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "FORBIDDEN"})
 
 
 def mottagande_loader(info: DInfo) -> DataLoader[UUID, domain.Mottagande | None]:
@@ -171,14 +173,14 @@ class Lan:
 
     @strawberry.field(description="Escalations in the county not yet resolved.")
     async def open_escalations(self, info: DInfo) -> int:
-        _agency_only(info)
+        require_agency(info, "county totals are for the agencies")
         return await _count(
             info, "lan_open_escalations", store.open_escalations_of_lan, self.lanskod
         )
 
     @strawberry.field(description="Persons who arranged own housing (EBO) in the county.")
     async def self_settled(self, info: DInfo, year: int) -> int:
-        _agency_only(info)
+        require_agency(info, "county totals are for the agencies")
         loaded = await by_year_loader(
             info, "lan_self_settled", deps_of(info).pool, store.self_settled_of_lan
         ).load((year, self.lanskod))
@@ -186,7 +188,7 @@ class Lan:
 
     @strawberry.field(description="Open escalations by kind, with the oldest's opening time.")
     async def escalations_by_kind(self, info: DInfo) -> list[EscalationCount]:
-        _agency_only(info)
+        require_agency(info, "county totals are for the agencies")
         rows = await _by_lan(info, "escalations_by_kind", store.escalations_by_kind, self.lanskod)
         return [
             EscalationCount(kind=r["kind"], open=r["open"], oldest_opened_at=r["oldest"])
@@ -195,24 +197,19 @@ class Lan:
 
     @strawberry.field(description="The last check-in (avstämning) held with the county board.")
     async def last_avstamning(self, info: DInfo) -> date | None:
-        _agency_only(info)
+        require_agency(info, "county totals are for the agencies")
         held = await _by_lan(info, "last_held", store.last_held, self.lanskod)
         return None if held is None else held.get("avstamning")
 
     @strawberry.field(description="The last county meeting (länsträff) held.")
     async def last_lanstraff(self, info: DInfo) -> date | None:
-        _agency_only(info)
+        require_agency(info, "county totals are for the agencies")
         held = await _by_lan(info, "last_held", store.last_held, self.lanskod)
         return None if held is None else held.get("lanstraff")
 
     @classmethod
     def resolve_reference(cls, info: DInfo, lanskod: str) -> Lan:
         return cls(lanskod=lanskod)
-
-
-def _agency_only(info: DInfo) -> None:
-    if not principal_of(info).roles & access.AGENCY_ROLES:
-        raise forbidden("county counts are for the agencies")
 
 
 @strawberry.federation.type(keys=["id"], description="The country: national totals.")

@@ -16,13 +16,14 @@ from bosattning_runtime.graphql import (
     NotFound,
     ValidationError,
     command_input,
+    forbidden,
     permission,
     principal_of,
     user_error,
 )
 
 from bosattning_dialog import access, store, utskick, utskick_handlers
-from bosattning_dialog.types import DInfo, deps_of, forbidden
+from bosattning_dialog.types import DInfo, deps_of
 
 UtskickKind = strawberry.enum(utskick.UtskickKind, name="UtskickKind")
 
