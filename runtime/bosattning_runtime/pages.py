@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import TypeVar
 from uuid import UUID
 
 from graphql import GraphQLError
@@ -36,3 +38,15 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, UUID] | None:
         return parsed, UUID(ident)
     except (ValueError, binascii.Error) as error:
         raise bad_input("malformed cursor") from error
+
+
+T = TypeVar("T")
+
+
+def split_page(
+    rows: Sequence[T], first: int, cursor_of: Callable[[T], tuple[datetime, UUID]]
+) -> tuple[list[T], bool, str | None]:
+    """A page from `first + 1` fetched rows: its items, whether more follow, its end cursor."""
+    items = list(rows[:first])
+    end = encode_cursor(*cursor_of(items[-1])) if items else None
+    return items, len(rows) > first, end

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from bosattning_runtime.auth import Principal, Role
 from bosattning_runtime.graphql import forbidden
-from bosattning_runtime.pages import check_first, decode_cursor, encode_cursor
+from bosattning_runtime.pages import check_first, decode_cursor, encode_cursor, split_page
 
 from bosattning_anvisning import store
 from bosattning_anvisning.types import AInfo, Anvisning, deps_of
@@ -54,13 +54,9 @@ async def anvisningar(
     kommuner, lan = scope(principal, kommunkod)
     async with deps_of(info).pool.acquire() as conn:
         rows = await store.page(conn, year, kommuner, lan, decode_cursor(after), first + 1)
+    items, more, end = split_page(rows, first, lambda a: (a.decided_at, a.anvisning_id))
     edges = [
         AnvisningEdge(cursor=encode_cursor(a.decided_at, a.anvisning_id), node=Anvisning.of(a))
-        for a in rows[:first]
+        for a in items
     ]
-    return AnvisningConnection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=len(rows) > first, end_cursor=edges[-1].cursor if edges else None
-        ),
-    )
+    return AnvisningConnection(edges=edges, page_info=PageInfo(has_next_page=more, end_cursor=end))

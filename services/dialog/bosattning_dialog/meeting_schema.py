@@ -178,15 +178,8 @@ class MeetingQuery:
             rows = await store.meeting_page(
                 conn, lanskod, scope, pages.decode_cursor(after), first + 1
             )
-        items = rows[:first]
-        last = items[-1] if items else None
-        return MeetingPage(
-            items=[Meeting.of(m) for m in items],
-            has_next_page=len(rows) > first,
-            end_cursor=None
-            if last is None
-            else pages.encode_cursor(last.created_at, last.meeting_id),
-        )
+        items, more, end = pages.split_page(rows, first, lambda m: (m.created_at, m.meeting_id))
+        return MeetingPage(items=[Meeting.of(m) for m in items], has_next_page=more, end_cursor=end)
 
     @strawberry.field(
         permission_classes=[IsAgency],

@@ -99,15 +99,8 @@ class UtskickQuery:
             rows = await store.utskick_page(
                 conn, everything, kommun, pages.decode_cursor(after), first + 1
             )
-        items = rows[:first]
-        last = items[-1] if items else None
-        return UtskickPage(
-            items=[Utskick.of(u) for u in items],
-            has_next_page=len(rows) > first,
-            end_cursor=None
-            if last is None
-            else pages.encode_cursor(last.registered_at, last.utskick_id),
-        )
+        items, more, end = pages.split_page(rows, first, lambda u: (u.registered_at, u.utskick_id))
+        return UtskickPage(items=[Utskick.of(u) for u in items], has_next_page=more, end_cursor=end)
 
 
 @strawberry.type
