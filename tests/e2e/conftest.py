@@ -121,3 +121,29 @@ async def suite(
 @pytest.fixture
 def gateway(suite: Suite, dev_keys: DevKeys) -> Gateway:
     return Gateway(suite.gateway_url, dev_keys)
+
+
+async def decide_kommuntal(
+    gateway: Gateway, lanskod: str, lanstal: int, numbers: dict[str, int], year: int = 2022
+) -> None:
+    """Through the gateway: `nationell` sets the länstal, the county board decides kommuntal."""
+    from tests.integration.kommuntal.conftest import DECIDE, SET_LANSTAL, rows
+
+    nationell = mint_token(gateway.keys, sub="HSA-NATIONELL", roles=["nationell"])
+    lanstal_input = {
+        "year": year,
+        "lanskod": lanskod,
+        "lanstal": lanstal,
+        "reason": "SFS 2021:1234",
+    }
+    body = await gateway.graphql(SET_LANSTAL, {"input": lanstal_input}, nationell)
+    assert body["data"]["setLanstal"]["__typename"] == "SetLanstalSuccess", body
+    decision = {
+        "year": year,
+        "lanskod": lanskod,
+        "rows": rows(numbers),
+        "reason": "Länsstyrelsens beslut 2021-11-30",
+    }
+    lst = mint_token(gateway.keys, sub=f"HSA-LST{lanskod}", roles=["lansstyrelse"], lan=[lanskod])
+    body = await gateway.graphql(DECIDE, {"input": decision}, lst)
+    assert body["data"]["decideKommuntal"]["__typename"] == "DecideKommuntalSuccess", body

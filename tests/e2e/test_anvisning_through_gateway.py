@@ -22,12 +22,10 @@ from bosattning_runtime.bus import STREAM
 from bosattning_runtime.devkeys import DevKeys, mint_token
 from nats.js.errors import NotFoundError
 
-from tests.e2e.conftest import Gateway
+from tests.e2e.conftest import Gateway, decide_kommuntal
 from tests.examples import JONKOPING_2022
 from tests.integration.anvisning.conftest import DECIDE as DECIDE_ANVISNING
 from tests.integration.anvisning.conftest import REGISTER
-from tests.integration.kommuntal.conftest import DECIDE as DECIDE_KOMMUNTAL
-from tests.integration.kommuntal.conftest import SET_LANSTAL, rows
 
 pytestmark = pytest.mark.e2e
 
@@ -113,19 +111,7 @@ async def kommuntal_decided(
 ) -> None:
     """Länstal and kommuntal through the gateway, then wait until the settlement unit
     projects them (its remaining places, read through the gateway, equal the kommuntal)."""
-    nationell = token(gateway, ["nationell"], sub="HSA-NATIONELL")
-    set_lanstal = {"year": YEAR, "lanskod": lanskod, "lanstal": lanstal, "reason": "SFS 2021:1234"}
-    body = await gateway.graphql(SET_LANSTAL, {"input": set_lanstal}, nationell)
-    assert body["data"]["setLanstal"]["__typename"] == "SetLanstalSuccess", body
-    decision = {
-        "year": YEAR,
-        "lanskod": lanskod,
-        "rows": rows(numbers),
-        "reason": "Länsstyrelsens beslut 2021-11-30",
-    }
-    lst = token(gateway, ["lansstyrelse"], sub=f"HSA-LST{lanskod}", lan=[lanskod])
-    body = await gateway.graphql(DECIDE_KOMMUNTAL, {"input": decision}, lst)
-    assert body["data"]["decideKommuntal"]["__typename"] == "DecideKommuntalSuccess", body
+    await decide_kommuntal(gateway, lanskod, lanstal, numbers)
     probe, number = max(numbers.items(), key=lambda item: item[1])
 
     async def projected() -> bool:

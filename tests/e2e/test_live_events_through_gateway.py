@@ -12,9 +12,8 @@ import pytest
 import websockets
 from bosattning_runtime.devkeys import mint_token
 
-from tests.e2e.conftest import Gateway
+from tests.e2e.conftest import Gateway, decide_kommuntal
 from tests.examples import JONKOPING_2022
-from tests.integration.kommuntal.conftest import DECIDE, SET_LANSTAL, rows
 
 pytestmark = pytest.mark.e2e
 
@@ -75,26 +74,8 @@ async def test_each_subscriber_receives_the_events_its_token_may_see_and_nothing
         gateway, mint_token(keys, sub="HSA-K-0180", roles=["kommun"], kommun="0180")
     )
     tasks = [await _start(s) for s in (jonkoping, stockholm)]
-    nationell = mint_token(keys, sub="HSA-N", roles=["nationell"])
-    lst06 = mint_token(keys, sub="HSA-L06", roles=["lansstyrelse"], lan=["06"])
 
-    await gateway.graphql(
-        SET_LANSTAL,
-        {"input": {"year": 2022, "lanskod": "06", "lanstal": 255, "reason": "SFS 2021:1234"}},
-        nationell,
-    )
-    await gateway.graphql(
-        DECIDE,
-        {
-            "input": {
-                "year": 2022,
-                "lanskod": "06",
-                "reason": "Beslut",
-                "rows": rows(JONKOPING_2022),
-            }
-        },
-        lst06,
-    )
+    await decide_kommuntal(gateway, "06", 255, JONKOPING_2022)
 
     decided = "bosattning.06.lan.kommuntal.decided"
     for _ in range(100):

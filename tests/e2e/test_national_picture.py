@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from bosattning_runtime.devkeys import mint_token
 
-from tests.e2e.conftest import Gateway
+from tests.e2e.conftest import Gateway, decide_kommuntal
 from tests.examples import JONKOPING_2022
-from tests.integration.kommuntal.conftest import DECIDE, SET_LANSTAL, rows
 
 pytestmark = pytest.mark.e2e
 
@@ -21,23 +20,7 @@ async def test_the_national_picture_joins_the_subgraphs_and_is_for_national_role
     keys = gateway.keys
     nationell = mint_token(keys, sub="HSA-N-P", roles=["nationell"])
     lst06 = mint_token(keys, sub="HSA-L06-P", roles=["lansstyrelse"], lan=["06"])
-    await gateway.graphql(
-        SET_LANSTAL,
-        {"input": {"year": 2022, "lanskod": "06", "lanstal": 255, "reason": "SFS 2021:1234"}},
-        nationell,
-    )
-    await gateway.graphql(
-        DECIDE,
-        {
-            "input": {
-                "year": 2022,
-                "lanskod": "06",
-                "reason": "Beslut",
-                "rows": rows(JONKOPING_2022),
-            }
-        },
-        lst06,
-    )
+    await decide_kommuntal(gateway, "06", 255, JONKOPING_2022)
     picture: dict[str, object] = {}
     for _ in range(100):
         body = await gateway.graphql(PICTURE, token=nationell)

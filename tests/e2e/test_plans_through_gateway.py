@@ -15,10 +15,8 @@ from typing import Any
 import pytest
 from bosattning_runtime.devkeys import mint_token
 
-from tests.e2e.conftest import Gateway
+from tests.e2e.conftest import Gateway, decide_kommuntal
 from tests.examples import JONKOPING_2022
-from tests.integration.kommuntal.conftest import DECIDE as DECIDE_KOMMUNTAL
-from tests.integration.kommuntal.conftest import SET_LANSTAL, rows
 
 pytestmark = pytest.mark.e2e
 
@@ -68,26 +66,10 @@ async def eventually(check: Callable[[], Awaitable[bool]], within: float = 20.0)
         await asyncio.sleep(0.1)
 
 
-async def decide_jonkoping(gateway: Gateway) -> None:
-    nationell = mint_token(gateway.keys, sub="HSA-NATIONELL", roles=["nationell"])
-    lanstal = {"year": YEAR, "lanskod": LANSKOD, "lanstal": LANSTAL, "reason": "SFS 2021:1234"}
-    body = await gateway.graphql(SET_LANSTAL, {"input": lanstal}, nationell)
-    assert body["data"]["setLanstal"]["__typename"] == "SetLanstalSuccess", body
-    decision = {
-        "year": YEAR,
-        "lanskod": LANSKOD,
-        "rows": rows(JONKOPING_2022),
-        "reason": "Länsstyrelsens beslut 2021-11-30",
-    }
-    lst = mint_token(gateway.keys, sub="HSA-LST06", roles=["lansstyrelse"], lan=[LANSKOD])
-    body = await gateway.graphql(DECIDE_KOMMUNTAL, {"input": decision}, lst)
-    assert body["data"]["decideKommuntal"]["__typename"] == "DecideKommuntalSuccess", body
-
-
 async def test_a_kommuntal_decided_through_the_gateway_reaches_the_projection_and_the_proposed_plans_sum_to_it(  # noqa: E501
     gateway: Gateway,
 ) -> None:
-    await decide_jonkoping(gateway)
+    await decide_kommuntal(gateway, LANSKOD, LANSTAL, JONKOPING_2022)
     expected = {"kommuntal": JONKOPING_2022[JONKOPING], "remaining": JONKOPING_2022[JONKOPING]}
     last: dict[str, Any] = {}
 

@@ -15,13 +15,11 @@ from typing import Any
 import pytest
 from bosattning_runtime.devkeys import mint_token
 
-from tests.e2e.conftest import Gateway
+from tests.e2e.conftest import Gateway, decide_kommuntal
 from tests.examples import JONKOPING_2022
 from tests.integration.anvisning.conftest import DECIDE as DECIDE_ANVISNING
 from tests.integration.anvisning.conftest import REGISTER
 from tests.integration.dialog.conftest import ON_ASSIGNMENT, UNDERRATTELSE
-from tests.integration.kommuntal.conftest import DECIDE as DECIDE_KOMMUNTAL
-from tests.integration.kommuntal.conftest import SET_LANSTAL, rows
 
 pytestmark = pytest.mark.e2e
 
@@ -91,30 +89,13 @@ async def on_assignment(
 async def test_a_household_goes_from_notification_talk_to_reception_through_the_gateway(
     gateway: Gateway,
 ) -> None:
-    nationell = token(gateway, ["nationell"], sub="HSA-NATIONELL")
-    lansstyrelse = token(gateway, ["lansstyrelse"], sub="HSA-LST06", lan=[JONKOPING])
     mottagning = token(gateway, ["mottagningsenhet"], sub="HSA-MO-1", enhet="MO-1")
     bosattningsenhet = token(gateway, ["bosattningsenhet"], sub="HSA-BE-1")
     kommun = token(gateway, ["kommun"], sub=f"HSA-K-{KOMMUN}", kommun=KOMMUN)
     counted = {"kommunkod": KOMMUN, "year": YEAR}
 
     # 1. The national level sets the county's number, the county board decides kommuntal.
-    lanstal = {
-        "year": YEAR,
-        "lanskod": JONKOPING,
-        "lanstal": JONKOPING_LANSTAL,
-        "reason": "SFS 2021:1234",
-    }
-    data = await ok(gateway, SET_LANSTAL, {"input": lanstal}, nationell)
-    assert data["setLanstal"]["__typename"] == "SetLanstalSuccess", data
-    decision = {
-        "year": YEAR,
-        "lanskod": JONKOPING,
-        "rows": rows(JONKOPING_2022),
-        "reason": "Länsstyrelsens beslut 2021-11-30",
-    }
-    data = await ok(gateway, DECIDE_KOMMUNTAL, {"input": decision}, lansstyrelse)
-    assert data["decideKommuntal"]["__typename"] == "DecideKommuntalSuccess", data
+    await decide_kommuntal(gateway, JONKOPING, JONKOPING_LANSTAL, JONKOPING_2022)
 
     async def projected() -> bool:
         data = await ok(gateway, REMAINING, counted, bosattningsenhet)
