@@ -79,6 +79,7 @@ class SuiteConfig:
     mode: str = "development"
     clock_start: str | None = None
     gateway_env: Mapping[str, str] = field(default_factory=dict)
+    service_env: Mapping[str, str] = field(default_factory=dict)  # added to every service's
 
 
 @dataclass
@@ -235,6 +236,7 @@ class Suite:
         env["PYTHONUNBUFFERED"] = "1"
         if self.config.clock_start:
             env["BOSATTNING_CLOCK_START"] = self.config.clock_start
+        env.update(self.config.service_env)
         return env
 
     def _gateway_env(self) -> dict[str, str]:

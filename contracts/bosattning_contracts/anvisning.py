@@ -11,7 +11,15 @@ from pydantic import Field, model_validator
 
 from bosattning_contracts.arende import Category
 from bosattning_contracts.envelope import AggregateKeys, Event, Payload
-from bosattning_contracts.fields import ArendeId, Kommunkod, Lanskod, UtcDatetime, Version, Year
+from bosattning_contracts.fields import (
+    ArendeId,
+    EnhetId,
+    Kommunkod,
+    Lanskod,
+    UtcDatetime,
+    Version,
+    Year,
+)
 from bosattning_contracts.rows import BlockingRow, check_rows_in_lan
 from bosattning_contracts.scope import kommun_scope, lan_scope
 
@@ -66,6 +74,8 @@ class AnvisningPayload(Payload):
     replaces: UUID | None = None
     version: Version
     status: AnvisningStatus
+    enhet: EnhetId | None = None
+    """The case's reception unit (an organisational id): the unit that acts on it."""
 
     @model_validator(mode="after")
     def _check_replaces(self) -> Self:

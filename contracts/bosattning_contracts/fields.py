@@ -16,9 +16,11 @@ from bosattning_contracts.reference import (
 
 __all__ = [
     "ARENDE_ID_PATTERN",
+    "ENHET_PATTERN",
     "FIRST_YEAR",
     "ArendeId",
     "Count",
+    "EnhetId",
     "Kommunkod",
     "Lanskod",
     "UtcDatetime",
@@ -31,6 +33,8 @@ FIRST_YEAR = 2016
 """The Settlement Act (SFS 2016:38) came into force in 2016."""
 
 ARENDE_ID_PATTERN = r"^[0-9][0-9-]{0,38}[0-9]$"
+ENHET_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
+"""An organisational unit's id (a reception unit), as the identity provider names it."""
 """Migrationsverket's dossier reference: digits and dashes only, 2–40 characters."""
 
 
@@ -54,6 +58,7 @@ def _known_kommunkod(value: str) -> str:
 
 
 ArendeId = Annotated[str, Field(pattern=ARENDE_ID_PATTERN)]
+EnhetId = Annotated[str, Field(pattern=ENHET_PATTERN)]
 Lanskod = Annotated[str, Field(pattern=LANSKOD_PATTERN), AfterValidator(_known_lanskod)]
 Kommunkod = Annotated[str, Field(pattern=KOMMUNKOD_PATTERN), AfterValidator(_known_kommunkod)]
 Year = Annotated[int, Field(ge=FIRST_YEAR)]

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 import jwt
+from bosattning_contracts.fields import ENHET_PATTERN
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt import exceptions as jwt_errors
@@ -248,6 +249,9 @@ def _roles(claims: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(value)
 
 
+_ENHET = re.compile(ENHET_PATTERN)
+
+
 def _optional_id(
     claims: Mapping[str, Any], name: str, pattern: re.Pattern[str] | None
 ) -> str | None:
@@ -272,7 +276,7 @@ def _principal(claims: Mapping[str, Any], token: str) -> Principal:
         roles=_roles(claims),
         lan=_codes(claims, "lan", _LAN_CODE),
         kommun=_optional_id(claims, "kommun", _KOMMUN_CODE),
-        enhet=_optional_id(claims, "enhet", None),
+        enhet=_optional_id(claims, "enhet", _ENHET),
         expires_at=datetime.fromtimestamp(claims["exp"], UTC),
         token=token,
     )
@@ -292,6 +296,16 @@ def principal_from_authorization_header(header: str | None, verifier: TokenVerif
 def may_read_national_picture(principal: Principal) -> bool:
     """The national situation picture: `nationell` and the settlement unit (DESIGN §5)."""
     return principal.has_role(Role.nationell) or principal.has_role(Role.bosattningsenhet)
+
+
+def may_read_county_picture(principal: Principal, lanskod: str) -> bool:
+    """A county's situation picture: its board and regional expert, the settlement unit and
+    `nationell` (DESIGN §5); counts alone are for every agency role."""
+    return (
+        may_read_national_picture(principal)
+        or principal.is_lansstyrelse_of(lanskod)
+        or principal.is_regional_expert_for(lanskod)
+    )
 
 
 AGENCY_ROLES = frozenset(r.value for r in Role if r not in (Role.kommun, Role.operator))

@@ -22,7 +22,7 @@ from nats.js.errors import NotFoundError
 from opentelemetry import trace
 
 from bosattning_runtime.db import Connection
-from bosattning_runtime.telemetry import extract_trace_context
+from bosattning_runtime.telemetry import bus_span_attributes, extract_trace_context
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("bosattning.bus")
@@ -189,10 +189,9 @@ class DurableConsumer:
             f"{message.subject} process",
             context=parent,
             kind=trace.SpanKind.CONSUMER,
-            attributes={
-                "messaging.system": "nats",
-                "messaging.consumer.group.name": self._sub.durable,
-            },
+            attributes=bus_span_attributes(
+                message.subject, **{"messaging.consumer.group.name": self._sub.durable}
+            ),
         ):
             try:
                 await self._sub.handle(parse_event(message.data))

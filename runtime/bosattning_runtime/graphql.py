@@ -21,6 +21,7 @@ from bosattning_runtime.auth import (
     AGENCY_ROLES,
     Principal,
     TokenVerifier,
+    may_read_county_picture,
     principal_from_authorization_header,
 )
 from bosattning_runtime.errors import AuthenticationError, DomainError
@@ -249,3 +250,9 @@ def require_agency(info: Info[RequestContext[Any], None], message: str) -> None:
     """County and national totals are for the agencies' roles only."""
     if not principal_of(info).roles & AGENCY_ROLES:
         raise forbidden(message)
+
+
+def require_county_picture(info: Info[RequestContext[Any], None], lanskod: str) -> None:
+    """The parts of a county's situation picture beyond its counts are for its readers."""
+    if not may_read_county_picture(principal_of(info), lanskod):
+        raise forbidden("this county's situation picture is not yours to read")

@@ -14,7 +14,11 @@ from opentelemetry import trace
 
 from bosattning_runtime.bus import raise_if_cancelling
 from bosattning_runtime.db import Connection, Pool
-from bosattning_runtime.telemetry import extract_trace_context, inject_trace_context
+from bosattning_runtime.telemetry import (
+    bus_span_attributes,
+    extract_trace_context,
+    inject_trace_context,
+)
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("bosattning.outbox")
@@ -90,7 +94,7 @@ class OutboxRelay:
             f"{row['subject']} publish",
             context=parent,
             kind=trace.SpanKind.PRODUCER,
-            attributes={"messaging.system": "nats", "messaging.destination.name": row["subject"]},
+            attributes=bus_span_attributes(row["subject"]),
         ):
             headers = {"Nats-Msg-Id": str(row["event_id"]), **inject_trace_context()}
             await self._js.publish(

@@ -147,3 +147,15 @@ def inject_trace_context(context: Context | None = None) -> dict[str, str]:
 def extract_trace_context(carrier: Mapping[str, str]) -> Context:
     """The context that ``carrier`` (headers or a stored mapping) propagates."""
     return propagate.extract(dict(carrier))
+
+
+def bus_span_attributes(subject: str, **extra: str) -> dict[str, str]:
+    """A bus span's attributes: the subject, and the county and municipality codes its scope
+    names (never anything about a person)."""
+    attributes = {"messaging.system": "nats", "messaging.destination.name": subject, **extra}
+    parts = subject.split(".")
+    if len(parts) > 3 and parts[1] != "riket":
+        attributes["bosattning.lanskod"] = parts[1]
+        if parts[2].isdigit():
+            attributes["bosattning.kommunkod"] = parts[2]
+    return attributes

@@ -90,6 +90,12 @@ def suite_gateway_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
+def suite_service_env() -> dict[str, str]:
+    """Extra environment for every service; a module overrides it (e.g. trace export)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
 async def suite(
     postgres: PostgresServer,
     state_dir: Path,
@@ -97,6 +103,7 @@ async def suite(
     e2e_nats_url: str,
     suite_clock_start: str | None,
     suite_gateway_env: dict[str, str],
+    suite_service_env: dict[str, str],
 ) -> AsyncIterator[Suite]:
     assert dev_keys.directory == state_dir / "keys"  # the suite signs and verifies with these
     services = default_service_ports()
@@ -109,6 +116,7 @@ async def suite(
         mode="test",
         clock_start=suite_clock_start,
         gateway_env=suite_gateway_env,
+        service_env=suite_service_env,
     )
     running = Suite(config)
     await running.start()

@@ -106,6 +106,7 @@ class Anvisning:
     version: int
     received_on: date | None = None
     without_plan: bool = False
+    enhet: str | None = None
 
 
 def check_arende_id(arende_id: str) -> str:
@@ -210,6 +211,7 @@ def decide(
         Status.PENDING,
         1,
         without_plan=without_plan,
+        enhet=arende.enhet,
     )
 
 

@@ -57,6 +57,7 @@ def _payload(a: Anvisning) -> AnvisningPayload:
         replaces=a.replaces,
         version=a.version,
         status=a.status,
+        enhet=a.enhet,
     )
 
 

@@ -69,8 +69,8 @@ SELECT * FROM anvisning WHERE arende_id = ANY($1::text[]) ORDER BY decided_at
 INSERT_ANVISNING = """
 INSERT INTO anvisning (anvisning_id, arende_id, category, kommunkod, lanskod, year, persons,
     decided_by, decided_at, deadline, beyond_plan, override_reason, replaces, status, version,
-    without_plan)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+    without_plan, enhet)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 """
 UPDATE_ANVISNING = """
 UPDATE anvisning SET status = $2, version = $3, received_on = $4,
@@ -130,6 +130,7 @@ def to_anvisning(row: Any) -> Anvisning:
         row["version"],
         row["received_on"],
         row["without_plan"],
+        row["enhet"],
     )
 
 
@@ -252,6 +253,7 @@ async def save_anvisning(conn: Connection, a: Anvisning) -> None:
         a.status.value,
         a.version,
         a.without_plan,
+        a.enhet,
     )
 
 

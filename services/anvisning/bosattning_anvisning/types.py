@@ -16,6 +16,7 @@ from bosattning_runtime.graphql import (
     loader,
     principal_of,
     require_agency,
+    require_county_picture,
 )
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
@@ -270,7 +271,7 @@ class Lan:
 
     @strawberry.field(description="The county's decided plans against its assignments, by month.")
     async def plan_months(self, info: AInfo, year: int) -> list[PlanMonth]:
-        require_agency(info, "county totals are for the agencies")
+        require_county_picture(info, self.lanskod)
         months = await by_year_loader(
             info, "plan_months", deps_of(info).pool, store.planned_and_assigned
         ).load((year, self.lanskod))
@@ -284,7 +285,7 @@ class Lan:
 
     @strawberry.field(description="Changes of decided annual plans this year, with reasons.")
     async def plan_changes(self, info: AInfo, year: int) -> list[PlanChange]:
-        require_agency(info, "county totals are for the agencies")
+        require_county_picture(info, self.lanskod)
         rows = await by_year_loader(
             info, "plan_changes", deps_of(info).pool, store.plan_changes
         ).load((year, self.lanskod))

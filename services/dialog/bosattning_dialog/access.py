@@ -6,6 +6,7 @@ from bosattning_contracts.reference import kommun_by_kod
 from bosattning_runtime.auth import AGENCY_ROLES, Principal, Role
 
 from bosattning_dialog.domain import Category, Mottagande
+from bosattning_dialog.escalations import Escalation, EscalationStatus
 from bosattning_dialog.meetings import Meeting
 
 
@@ -13,6 +14,25 @@ def is_reception_unit_for(principal: Principal, category: Category) -> bool:
     """The reception unit; for quota refugees the resettlement unit."""
     role = Role.vidarebosattning if category is Category.KVOTFLYKTING else Role.mottagningsenhet
     return principal.has_role(role)
+
+
+def is_unit_of(principal: Principal, mottagande: Mottagande) -> bool:
+    """The case's own reception unit (where the case names one)."""
+    return is_reception_unit_for(principal, mottagande.category) and (
+        mottagande.enhet is None or principal.enhet == mottagande.enhet
+    )
+
+
+def may_act_on_escalation(
+    principal: Principal, escalation: Escalation, case: Mottagande | None
+) -> bool:
+    """The case's reception unit until hand-over; then (or for an inability to receive,
+    from the start) the county's regional expert. A closed one either may ask about."""
+    expert = principal.is_regional_expert_for(escalation.lanskod)
+    unit = case is not None and is_unit_of(principal, case)
+    if escalation.status is EscalationStatus.RESOLVED:
+        return expert or unit
+    return expert if escalation.owned_by_expert else unit
 
 
 def is_assigned_kommun(principal: Principal, mottagande: Mottagande) -> bool:
@@ -30,7 +50,7 @@ def may_read(principal: Principal, mottagande: Mottagande) -> bool:
     )
     return (
         principal.has_role(Role.bosattningsenhet)
-        or is_reception_unit_for(principal, mottagande.category)
+        or is_unit_of(principal, mottagande)
         or is_assigned_kommun(principal, mottagande)
         or county
     )
@@ -40,13 +60,6 @@ def may_read_counts(principal: Principal, kommunkod: str) -> bool:
     if principal.roles & AGENCY_ROLES:
         return True
     return principal.has_role(Role.kommun) and principal.kommun == kommunkod
-
-
-def is_expert_for(principal: Principal, lanskod: str | None) -> bool:
-    """The regional expert of that county."""
-    return principal.has_role(Role.regional_expert) and (
-        lanskod is None or lanskod in principal.lan
-    )
 
 
 def may_write_meeting(principal: Principal, lanskod: str) -> bool:

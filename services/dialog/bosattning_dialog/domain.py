@@ -90,6 +90,7 @@ class Mottagande:
     samtal_held_on: date | None = None
     mottagandedatum: date | None = None
     received_on: date | None = None
+    enhet: str | None = None
 
     @property
     def status(self) -> Status:

@@ -72,11 +72,13 @@ async def _act(
     principal = principal_of(info)
     mutation = "handOverEscalation" if hand_over else "resolveEscalation"
     expert = principal.has_role(Role.regional_expert)
-    if expert:
-        async with deps_of(info).pool.acquire() as conn:
-            lanskod = await store.lanskod_of_escalation(conn, input.escalation_id)
-        if not access.is_expert_for(principal, lanskod):
-            raise forbidden("the regional expert of the county acts on this escalation")
+    async with deps_of(info).pool.acquire() as conn:
+        escalation = await store.escalation(conn, input.escalation_id)
+        case = None
+        if escalation is not None and escalation.anvisning_id is not None:
+            case = await store.mottagande(conn, escalation.anvisning_id)
+    if escalation is not None and not access.may_act_on_escalation(principal, escalation, case):
+        raise forbidden("this escalation is not yours to act on")
     try:
         key = idempotency_key(principal.sub, mutation, input.idempotency_key, command_input(input))
         await handlers.act_on_escalation(
@@ -150,7 +152,7 @@ class EscalationMutation:
     ) -> EscalationPayload:
         principal = principal_of(info)
         current = await mottagande_loader(info).load(input.anvisning_id)
-        if current is not None and not access.is_reception_unit_for(principal, current.category):
+        if current is not None and not access.is_unit_of(principal, current):
             raise forbidden("this assignment is not yours to act on")
         try:
             key = idempotency_key(

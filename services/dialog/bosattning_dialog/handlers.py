@@ -252,6 +252,7 @@ async def on_anvisning(deps: Deps, event: AnvisningDecided | AnvisningCancelled)
                 p.deadline,
                 p.version,
                 p.status is AnvisningStatus.CANCELLED,
+                enhet=p.enhet,
             ),
         )
 

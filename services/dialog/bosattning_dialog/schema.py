@@ -129,7 +129,7 @@ async def _on_assignment(
 
 
 def _unit(p: Principal, m: domain.Mottagande) -> bool:
-    return access.is_reception_unit_for(p, m.category)
+    return access.is_unit_of(p, m)
 
 
 @strawberry.type

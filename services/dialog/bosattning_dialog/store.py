@@ -31,11 +31,11 @@ GROUP BY kommunkod
 # The projection of assignments: a version at or below the one held changes nothing.
 UPSERT_MOTTAGANDE = """
 INSERT INTO mottagande (anvisning_id, arende_id, category, kommunkod, year, persons, decided_at,
-                        deadline, anvisning_version, cancelled)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                        deadline, anvisning_version, cancelled, enhet)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 ON CONFLICT (anvisning_id) DO UPDATE SET
     deadline = EXCLUDED.deadline, anvisning_version = EXCLUDED.anvisning_version,
-    cancelled = EXCLUDED.cancelled
+    cancelled = EXCLUDED.cancelled, enhet = EXCLUDED.enhet
 WHERE mottagande.anvisning_version < EXCLUDED.anvisning_version
 """
 MOTTAGANDE = "SELECT * FROM mottagande WHERE anvisning_id = $1"
@@ -90,6 +90,7 @@ def to_mottagande(row: Any) -> Mottagande:
         row["samtal_held_on"],
         row["mottagandedatum"],
         row["received_on"],
+        row["enhet"],
     )
 
 
@@ -132,6 +133,7 @@ async def project(conn: Connection, m: Mottagande) -> None:
         m.deadline,
         m.anvisning_version,
         m.cancelled,
+        m.enhet,
     )
 
 
@@ -195,14 +197,6 @@ WHERE NOT m.cancelled AND m.mottagandedatum IS NULL AND m.received_on IS NULL
                   AND e.kind = 'no_reply' AND e.status <> 'resolved')
 ORDER BY m.decided_at LIMIT 500
 """
-
-
-LANSKOD_OF_ESCALATION = "SELECT lanskod FROM escalation WHERE escalation_id = $1"
-
-
-async def lanskod_of_escalation(conn: Connection, escalation_id: UUID) -> str | None:
-    value: str | None = await conn.fetchval(LANSKOD_OF_ESCALATION, escalation_id)
-    return value
 
 
 def to_escalation(row: Any) -> Escalation:

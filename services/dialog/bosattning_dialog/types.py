@@ -18,6 +18,7 @@ from bosattning_runtime.graphql import (
     loader,
     principal_of,
     require_agency,
+    require_county_picture,
 )
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
@@ -173,7 +174,7 @@ class Lan:
 
     @strawberry.field(description="Escalations in the county not yet resolved.")
     async def open_escalations(self, info: DInfo) -> int:
-        require_agency(info, "county totals are for the agencies")
+        require_county_picture(info, self.lanskod)
         return await _count(
             info, "lan_open_escalations", store.open_escalations_of_lan, self.lanskod
         )
@@ -188,7 +189,7 @@ class Lan:
 
     @strawberry.field(description="Open escalations by kind, with the oldest's opening time.")
     async def escalations_by_kind(self, info: DInfo) -> list[EscalationCount]:
-        require_agency(info, "county totals are for the agencies")
+        require_county_picture(info, self.lanskod)
         rows = await _by_lan(info, "escalations_by_kind", store.escalations_by_kind, self.lanskod)
         return [
             EscalationCount(kind=r["kind"], open=r["open"], oldest_opened_at=r["oldest"])
@@ -197,13 +198,13 @@ class Lan:
 
     @strawberry.field(description="The last check-in (avstämning) held with the county board.")
     async def last_avstamning(self, info: DInfo) -> date | None:
-        require_agency(info, "county totals are for the agencies")
+        require_county_picture(info, self.lanskod)
         held = await _by_lan(info, "last_held", store.last_held, self.lanskod)
         return None if held is None else held.get("avstamning")
 
     @strawberry.field(description="The last county meeting (länsträff) held.")
     async def last_lanstraff(self, info: DInfo) -> date | None:
-        require_agency(info, "county totals are for the agencies")
+        require_county_picture(info, self.lanskod)
         held = await _by_lan(info, "last_held", store.last_held, self.lanskod)
         return None if held is None else held.get("lanstraff")
 

@@ -94,7 +94,7 @@ async def test_hand_over_and_resolution_reach_the_inbox_and_a_later_late_date_op
     again = await dialog.service.graphql(ACT.format(field="resolveEscalation"), ident, expert)
 
     assert handed["data"]["handOverEscalation"]["__typename"] == "EscalationSuccess"
-    assert by_unit["data"]["resolveEscalation"]["code"] == "NOT_YOURS_TO_RESOLVE"
+    assert by_unit["errors"][0]["extensions"]["code"] == "FORBIDDEN"  # the expert's now
     assert by_expert["data"]["resolveEscalation"]["__typename"] == "EscalationSuccess"
     assert again["data"]["resolveEscalation"]["code"] == "ESCALATION_CLOSED"
     kinds = [n["eventType"] for n in await _events_in_inbox(kommuntal, 3)]
@@ -185,11 +185,15 @@ async def test_the_county_counts_open_escalations_and_self_settled_persons(
         "r": [{"__typename": "Lan", "lanskod": "06"}, {"__typename": "Lan", "lanskod": "01"}]
     }
 
-    body = await dialog.service.graphql(LAN_COUNTS, representations, dialog.mottagning)
+    settlement_unit = dialog.service.token(roles=["bosattningsenhet"], sub="HSA-BE-1")
+    body = await dialog.service.graphql(LAN_COUNTS, representations, settlement_unit)
     kommun = await dialog.service.graphql(LAN_COUNTS, representations, dialog.kommun("0680"))
+    # open escalations belong to the county's picture, not to every agency role
+    unit = await dialog.service.graphql(LAN_COUNTS, representations, dialog.mottagning)
 
     assert body["data"]["_entities"] == [
         {"openEscalations": 1, "selfSettled": 2},
         {"openEscalations": 0, "selfSettled": 0},
     ]
     assert kommun["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert unit["errors"][0]["extensions"]["code"] == "FORBIDDEN"

@@ -12,6 +12,7 @@ from bosattning_runtime.auth import (
     Principal,
     Role,
     TokenVerifier,
+    may_read_county_picture,
     principal_from_authorization_header,
 )
 from bosattning_runtime.devkeys import DevKeys, generate_keypair, mint_token
@@ -220,3 +221,25 @@ def test_an_unknown_kid_is_refused_with_a_jwks_url(
     token = mint_token(other, sub="hsa-1", roles=["kommun"])
     verifier = TokenVerifier(jwks_url="https://idp.example/jwks.json")
     assert "unknown key id 'rogue'" in refusal(verifier, token)
+
+
+def _one(role: str, lan: tuple[str, ...] = ()) -> Principal:
+    return Principal("HSA-1", frozenset({role}), frozenset(lan), None, None, datetime.now(UTC), "")
+
+
+def test_a_countys_picture_is_for_its_board_its_expert_nationell_and_the_settlement_unit() -> None:
+    assert may_read_county_picture(_one("lansstyrelse", ("06",)), "06")
+    assert may_read_county_picture(_one("regional_expert", ("05", "06")), "06")
+    assert may_read_county_picture(_one("nationell"), "06")
+    assert may_read_county_picture(_one("bosattningsenhet"), "06")
+    assert not may_read_county_picture(_one("lansstyrelse", ("01",)), "06")
+    assert not may_read_county_picture(_one("mottagningsenhet", ("06",)), "06")
+    assert not may_read_county_picture(_one("kommun"), "06")
+
+
+def test_a_malformed_reception_unit_claim_is_refused(
+    keys: DevKeys, verifier: TokenVerifier
+) -> None:
+    token = mint_token(keys, sub="HSA-1", roles=["mottagningsenhet"], enhet="MO 06; drop")
+
+    assert "enhet" in refusal(verifier, token)

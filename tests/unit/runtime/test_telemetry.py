@@ -102,3 +102,16 @@ def test_inject_and_extract_keep_the_trace_id() -> None:
     assert remote.trace_id == span.get_span_context().trace_id
     assert remote.span_id == span.get_span_context().span_id
     assert remote.is_remote
+
+
+def test_a_bus_span_names_the_county_and_municipality_of_its_subject_and_nothing_more() -> None:
+    from bosattning_runtime.telemetry import bus_span_attributes
+
+    assert bus_span_attributes("bosattning.06.0680.anvisning.decided") == {
+        "messaging.system": "nats",
+        "messaging.destination.name": "bosattning.06.0680.anvisning.decided",
+        "bosattning.lanskod": "06",
+        "bosattning.kommunkod": "0680",
+    }
+    assert "bosattning.kommunkod" not in bus_span_attributes("bosattning.06.lst.escalation.opened")
+    assert "bosattning.lanskod" not in bus_span_attributes("bosattning.riket.lan.lanstal.set")
