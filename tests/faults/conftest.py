@@ -7,6 +7,7 @@ those are not ours to kill or restart.
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -34,3 +35,4 @@ async def cluster(state_dir: Path, dev_keys: DevKeys) -> AsyncIterator[Cluster]:
         yield running
     finally:
         await running.stop()
+        shutil.rmtree(root, ignore_errors=True)  # a data directory and a stream store each
