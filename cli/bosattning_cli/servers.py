@@ -60,6 +60,11 @@ class EmbeddedPostgres:
         if (self.datadir / "postmaster.pid").exists():
             self._pg_ctl("-w", "-m", "fast", "stop")
 
+    def restart(self, mode: str = "fast") -> None:
+        """Stop and start again on the same socket (`pg_ctl restart` keeps the options);
+        `mode` "immediate" stops like a crash, and the start then recovers from the WAL."""
+        self._pg_ctl("-w", "-m", mode, "-l", str(self.datadir / "log"), "restart")
+
     def url(self, database: str) -> str:
         return self.uri.replace("/postgres?", f"/{database}?", 1)
 

@@ -109,6 +109,12 @@ class Child:
         running = not Path("/proc/self").exists() or any(_running_in(self.process.pid))
         return running or self.process.poll() is None  # reaps a leader that died meanwhile
 
+    def kill(self) -> None:
+        """SIGKILL to the whole group at once: no chance to clean up (the fault tests)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
     async def stop(self, grace: float = STOP_SECONDS) -> None:
         """SIGTERM to the whole group; SIGKILL to whatever is left after `grace` seconds."""
         for sig in (signal.SIGTERM, signal.SIGKILL):
@@ -220,8 +226,7 @@ class Suite:
         front = Child.spawn("gateway", command, self._gateway_env(), self.logs)
         self.children.append(front)
         for child in self.children[:-1]:
-            ready = f"http://127.0.0.1:{self.config.service_ports[child.name]}/ready"
-            await _wait_until(child, functools.partial(_get_ok, ready), "ready")
+            await wait_ready(child, self.config.service_ports[child.name])
         probe = mint_token(keys, sub="bosattning-up", roles=["nationell"], ttl=timedelta(minutes=5))
         await _wait_until(front, lambda: _answers(self.gateway_url, probe), "answering queries")
 
@@ -288,6 +293,12 @@ async def _wait_until(child: Child, check: Callable[[], bool], what: str) -> Non
             why = f"exited with code {code}" if code is not None else "was too slow"
             raise SuiteError(f"{child.name} {why} before {what}; see {child.log}")
         await asyncio.sleep(0.1)
+
+
+async def wait_ready(child: Child, port: int) -> None:
+    """Until the service in `child` answers /ready on `port` (its database and NATS reached)."""
+    ready = f"http://127.0.0.1:{port}/ready"
+    await _wait_until(child, functools.partial(_get_ok, ready), "ready")
 
 
 def _get_ok(url: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, S
 from nats.js.errors import NotFoundError
 from opentelemetry import trace
 
-from bosattning_runtime.db import Connection
+from bosattning_runtime.db import Connection, unavailable
 from bosattning_runtime.telemetry import bus_span_attributes, extract_trace_context
 
 log = logging.getLogger(__name__)
@@ -143,12 +144,14 @@ class DurableConsumer:
         max_deliver: int,
         backoff: Sequence[float],
         batch_size: int = 50,
+        ack_wait: float = 30.0,
     ) -> None:
         self._js = js
         self._sub = subscription
         self._max_deliver = max_deliver
         self._backoff = tuple(backoff) or (1.0,)
         self._batch_size = batch_size
+        self._ack_wait = ack_wait
         self._stopping = asyncio.Event()
 
     async def ensure(self) -> None:
@@ -158,7 +161,7 @@ class DurableConsumer:
             filter_subjects=list(self._sub.subjects),
             ack_policy=AckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.ALL,
-            ack_wait=30.0,
+            ack_wait=self._ack_wait,
             # one more than ours: the last delivery is ours to dead-letter
             max_deliver=self._max_deliver + 1,
             max_ack_pending=1000,
@@ -180,10 +183,10 @@ class DurableConsumer:
                 log.warning("consumer fetch failed", extra={"error": repr(error)})
                 await asyncio.sleep(0.5)
                 continue
-            for message in messages:
-                await self.process(message)
+            for index, message in enumerate(messages):
+                await self.process(message, held=messages[index + 1 :])
 
-    async def process(self, message: Msg) -> None:
+    async def process(self, message: Msg, held: Sequence[Msg] = ()) -> None:
         parent = extract_trace_context(dict(message.headers or {}))
         with tracer.start_as_current_span(
             f"{message.subject} process",
@@ -194,11 +197,34 @@ class DurableConsumer:
             ),
         ):
             try:
-                await self._sub.handle(parse_event(message.data))
+                await self._apply(parse_event(message.data), [message, *held])
             except Exception as error:
                 await self._fail(message, error)
                 return
             await message.ack()
+
+    async def _apply(self, event: Event[Any], holding: Sequence[Msg]) -> None:
+        """Apply the event. While the database is away, wait and try again, keeping the
+        messages of the batch from redelivery (each redelivery would spend one of the
+        bounded deliveries and, at the bound, dead-letter a sound event)."""
+        pause = 0.1
+        while True:
+            try:
+                await self._sub.handle(event)
+                return
+            except Exception as error:
+                if not unavailable(error) or self._stopping.is_set():
+                    raise
+                raise_if_cancelling()
+                log.warning(
+                    "database unavailable: holding events",
+                    extra={"consumer": self._sub.durable, "error": type(error).__name__},
+                )
+            for message in holding:
+                with contextlib.suppress(Exception):  # NATS may be away too: then it redelivers
+                    await message.in_progress()
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, self._ack_wait / 3, 5.0)
 
     async def _fail(self, message: Msg, error: Exception) -> None:
         delivered = message.metadata.num_delivered

@@ -110,5 +110,24 @@ def plumbing_migrations() -> list[Migration]:
     return migrations_in("runtime", "bosattning_runtime")
 
 
+_UNAVAILABLE = (
+    asyncpg.PostgresConnectionError,  # the connection broke or could not be made
+    asyncpg.InterfaceError,  # used after it closed
+    asyncpg.CannotConnectNowError,  # starting up or shutting down
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.TooManyConnectionsError,
+)
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether `error` says the database is away (not reached, restarting, connection lost)
+    rather than anything about the work: retrying later will do. A timeout is not counted:
+    it may be the work's own fault."""
+    if isinstance(error, TimeoutError):
+        return False
+    return isinstance(error, (*_UNAVAILABLE, OSError))
+
+
 def record(row: asyncpg.Record) -> dict[str, Any]:
     return dict(row.items())

@@ -158,7 +158,11 @@ async def _run_bus(res: Resources, subscriptions: Sequence[bus.Subscription]) ->
     relay = OutboxRelay(res.pool, js, batch_size=settings.outbox_batch_size)
     consumers = [
         bus.DurableConsumer(
-            js, s, max_deliver=settings.consumer_max_deliver, backoff=settings.consumer_backoff
+            js,
+            s,
+            max_deliver=settings.consumer_max_deliver,
+            backoff=settings.consumer_backoff,
+            ack_wait=settings.consumer_ack_wait,
         )
         for s in subscriptions
     ]

@@ -33,6 +33,7 @@ class Settings:
     log_level: str
     consumer_max_deliver: int
     consumer_backoff: tuple[float, ...]
+    consumer_ack_wait: int
     outbox_batch_size: int
     database_pool_size: int
     stream_replicas: int
@@ -68,6 +69,7 @@ def load_settings(
         log_level=env.get("BOSATTNING_LOG_LEVEL", "INFO").upper(),
         consumer_max_deliver=reader.integer("BOSATTNING_CONSUMER_MAX_DELIVER", 5, 1, 100),
         consumer_backoff=reader.seconds_list("BOSATTNING_CONSUMER_BACKOFF", (1.0, 5.0, 30.0)),
+        consumer_ack_wait=reader.integer("BOSATTNING_CONSUMER_ACK_WAIT", 30, 1, 3600),
         outbox_batch_size=reader.integer("BOSATTNING_OUTBOX_BATCH", 100, 1, 1000),
         database_pool_size=reader.integer(f"{prefix}_DATABASE_POOL_SIZE", 10, 2, 200),
         stream_replicas=reader.integer("BOSATTNING_STREAM_REPLICAS", 1, 1, 5),

@@ -15,6 +15,7 @@ def test_settings_read_from_the_environment_with_defaults() -> None:
 
     assert settings.mode == "production" and settings.port == 4001
     assert settings.consumer_max_deliver == 5
+    assert settings.consumer_ack_wait == 30
 
 
 def test_every_problem_is_named_at_once_and_start_fails() -> None:
