@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import AsyncIterator, Sequence
@@ -131,3 +132,15 @@ def unavailable(error: BaseException) -> bool:
 
 def record(row: asyncpg.Record) -> dict[str, Any]:
     return dict(row.items())
+
+
+POOL_CLOSE_SECONDS = 5.0
+
+
+async def close_pool(pool: Pool) -> None:
+    """Close gracefully, but not forever: after a database restart asyncpg's close can wait
+    on connections that will never answer."""
+    try:
+        await asyncio.wait_for(pool.close(), POOL_CLOSE_SECONDS)
+    except TimeoutError:
+        pool.terminate()

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer("bosattning.outbox")
 
 NOTIFY_CHANNEL = "bosattning_outbox"
+RELISTEN_SECONDS = 0.5
 
 INSERT_EVENT = """
 INSERT INTO outbox (event_id, event_type, subject, body, trace_context)
@@ -110,12 +111,32 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Publish forever: woken by NOTIFY on commit, polling as fallback, backing off."""
-        async with self._pool.acquire() as listener:
-            await listener.add_listener(NOTIFY_CHANNEL, self._on_notify)
+        listening = asyncio.create_task(self._listen())
+        try:
+            await self._loop()
+        finally:
+            listening.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listening
+
+    async def _listen(self) -> None:
+        """Hold a LISTEN connection; when it is lost (the database restarted), take another,
+        so that commits wake the relay again instead of the poll only."""
+        while not self._stopping.is_set():
             try:
-                await self._loop()
-            finally:
-                await listener.remove_listener(NOTIFY_CHANNEL, self._on_notify)
+                await self._listen_until_lost()
+            except Exception as error:  # the database is away: try again shortly
+                raise_if_cancelling()
+                log.warning("outbox relay could not listen", extra={"error": repr(error)})
+            await asyncio.sleep(RELISTEN_SECONDS)
+
+    async def _listen_until_lost(self) -> None:
+        lost = asyncio.Event()
+        async with self._pool.acquire() as conn:
+            conn.add_termination_listener(lambda _: lost.set())
+            await conn.add_listener(NOTIFY_CHANNEL, self._on_notify)
+            self._wake.set()  # what was committed while nobody listened
+            await lost.wait()
 
     async def _loop(self) -> None:
         failures = 0

@@ -26,7 +26,14 @@ from bosattning_runtime import bus
 from bosattning_runtime.auth import TokenVerifier
 from bosattning_runtime.bus import raise_if_cancelling
 from bosattning_runtime.clock import AdjustableClock, Clock, clock_from_environment
-from bosattning_runtime.db import Migration, Pool, create_pool, migrate, plumbing_migrations
+from bosattning_runtime.db import (
+    Migration,
+    Pool,
+    close_pool,
+    create_pool,
+    migrate,
+    plumbing_migrations,
+)
 from bosattning_runtime.graphql import SubgraphView
 from bosattning_runtime.guards import MAX_BODY_BYTES
 from bosattning_runtime.logs import configure_logging
@@ -186,10 +193,7 @@ async def _shutdown(res: Resources) -> None:
     if res.nats is not None:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(res.nats.close(), 3.0)
-    try:
-        await asyncio.wait_for(res.pool.close(), 5.0)
-    except TimeoutError:
-        res.pool.terminate()
+    await close_pool(res.pool)
 
 
 async def _health(request: Request) -> Response:
