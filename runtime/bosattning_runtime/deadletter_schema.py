@@ -6,6 +6,7 @@ stream, and a replay reaches the consumer's own service over the bus.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Annotated, Any, cast
 from uuid import UUID
@@ -79,18 +80,7 @@ class DeadLetterType:
 
     @classmethod
     def of(cls, letter: deadletters.DeadLetter) -> DeadLetterType:
-        return cls(
-            sequence=letter.sequence,
-            consumer=letter.consumer,
-            original_subject=letter.original_subject,
-            original_sequence=letter.original_sequence,
-            event_id=letter.event_id,
-            event_type=letter.event_type,
-            deliveries=letter.deliveries,
-            error_type=letter.error_type,
-            dead_lettered_at=letter.dead_lettered_at,
-            trace_id=letter.trace_id,
-        )
+        return cls(**dataclasses.asdict(letter))
 
 
 @strawberry.type(description="Dead letters, oldest first.")

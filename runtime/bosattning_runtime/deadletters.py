@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -194,24 +194,21 @@ def _already_replayed(sequence: int) -> DomainError:
 
 
 async def _replayed(js: JetStreamContext, subject: str) -> bool:
-    try:
-        await js.get_last_msg(STREAM, subject)
-    except NotFoundError:
-        return False
-    return True
+    """Whether the event stream holds a replay on `subject` (the record of a replay)."""
+    return await _found(js.get_last_msg(STREAM, subject))
 
 
 async def _forget(js: JetStreamContext, sequence: int) -> None:
     try:
         await js.delete_msg(DEAD_LETTER_STREAM, sequence)
     except Exception:  # deleted meanwhile by a concurrent replay: it is gone either way
-        if await _still_there(js, sequence):
+        if await _found(js.get_msg(DEAD_LETTER_STREAM, sequence)):
             raise
 
 
-async def _still_there(js: JetStreamContext, sequence: int) -> bool:
+async def _found(lookup: Awaitable[object]) -> bool:
     try:
-        await js.get_msg(DEAD_LETTER_STREAM, sequence)
+        await lookup
     except NotFoundError:
         return False
     return True

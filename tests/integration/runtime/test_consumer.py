@@ -32,6 +32,7 @@ from bosattning_runtime.deadletters import (
 )
 from bosattning_runtime.errors import DomainError
 from nats.aio.client import Client
+from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig
 
 from tests.integration.conftest import eventually, subject_count
@@ -51,6 +52,14 @@ async def pool(postgres: Any) -> AsyncIterator[Pool]:
     await pool.execute("CREATE TABLE effects (event_id uuid, applied_at timestamptz DEFAULT now())")
     yield pool
     await pool.close()
+
+
+@pytest.fixture
+async def js(bus: Client) -> JetStreamContext:
+    """The bus with the streams in place."""
+    context = bus.jetstream()
+    await ensure_streams(context)
+    return context
 
 
 async def publish(bus: Client, event: Event[Any], msg_id: str | None = None) -> None:
@@ -96,10 +105,8 @@ async def test_an_event_delivered_twice_is_applied_once(bus: Client, pool: Pool)
 
 
 async def test_a_poison_event_goes_to_the_dead_letter_stream_after_bounded_deliveries(
-    bus: Client, pool: Pool
+    bus: Client, pool: Pool, js: JetStreamContext
 ) -> None:
-    js = bus.jetstream()
-    await ensure_streams(js)
     event = confirmed()
     await publish(bus, event)
     consumer = consumer_for(bus, pool, fail=True)
@@ -152,10 +159,8 @@ async def effects(pool: Pool) -> int:
 
 
 async def test_a_consumer_made_before_replays_existed_gets_its_replay_subject_on_restart(
-    bus: Client, pool: Pool
+    bus: Client, pool: Pool, js: JetStreamContext
 ) -> None:
-    js = bus.jetstream()
-    await ensure_streams(js)
     await js.add_consumer(
         STREAM, ConsumerConfig(name="test", durable_name="test", filter_subjects=[SUBJECT])
     )
@@ -181,10 +186,8 @@ async def test_a_consumer_made_before_replays_existed_gets_its_replay_subject_on
 
 
 async def test_two_replays_of_one_dead_letter_at_once_publish_it_once(
-    bus: Client, pool: Pool
+    bus: Client, pool: Pool, js: JetStreamContext
 ) -> None:
-    js = bus.jetstream()
-    await ensure_streams(js)
     sequence = await dead_lettered(bus, pool, confirmed())
 
     outcomes = await asyncio.gather(
@@ -199,10 +202,8 @@ async def test_two_replays_of_one_dead_letter_at_once_publish_it_once(
 
 
 async def test_a_replayed_event_that_fails_again_is_dead_lettered_under_its_first_subject(
-    bus: Client, pool: Pool
+    bus: Client, pool: Pool, js: JetStreamContext
 ) -> None:
-    js = bus.jetstream()
-    await ensure_streams(js)
     event = confirmed()
     await publish(bus, event)
     replayed: list[int] = []
