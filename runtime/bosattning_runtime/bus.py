@@ -272,7 +272,8 @@ async def dead_letter(js: JetStreamContext, consumer: str, message: Msg, error: 
     A replayed event that fails again keeps the subject it was first published on."""
     meta = message.metadata
     received = dict(message.headers or {})
-    original = received.get(ORIGINAL_SUBJECT, message.subject)
+    replayed = message.subject.startswith(f"{REPLAY_ROOT}.")
+    original = received.get(ORIGINAL_SUBJECT, message.subject) if replayed else message.subject
     headers = {
         "Nats-Msg-Id": f"{consumer}:{meta.sequence.stream}",
         ORIGINAL_SUBJECT: original,
