@@ -31,7 +31,17 @@ tracer = trace.get_tracer("bosattning.bus")
 STREAM = "BOSATTNING"
 DEAD_LETTER_STREAM = "BOSATTNING_DLQ"
 DEAD_LETTER_ROOT = "dlq"
+# Dead letters replayed to one consumer: `replay.<consumer>.<dead-letter sequence>`.
+REPLAY_ROOT = "replay"
 DUPLICATE_WINDOW_SECONDS = 3600.0
+
+# Headers of a dead letter (and of a replay, which keeps the event's first subject).
+ORIGINAL_SUBJECT = "Bosattning-Original-Subject"
+CONSUMER = "Bosattning-Consumer"
+STREAM_SEQUENCE = "Bosattning-Stream-Sequence"
+DELIVERIES = "Bosattning-Deliveries"
+ERROR = "Bosattning-Error"
+TRACE_HEADERS = ("traceparent", "tracestate")
 
 EventHandler = Callable[[Event[Any]], Awaitable[None]]
 
@@ -81,12 +91,14 @@ def nats_servers(url: str) -> tuple[list[str], dict[str, str]]:
 async def ensure_streams(js: JetStreamContext, replicas: int = 1) -> None:
     """Create (or bring up to date) the event stream and the dead-letter stream.
 
+    The event stream also holds the replays of dead letters, each for one consumer.
+
     Replicas are never lowered: an operator may have raised them on a cluster.
     """
     for config in (
         StreamConfig(
             name=STREAM,
-            subjects=[STREAM_SUBJECTS],
+            subjects=[STREAM_SUBJECTS, f"{REPLAY_ROOT}.>"],
             storage=StorageType.FILE,
             duplicate_window=DUPLICATE_WINDOW_SECONDS,
         ),
@@ -134,6 +146,7 @@ class DurableConsumer:
 
     A handler error NAKs with a delay from `backoff`; at `max_deliver` the message
     goes to the dead-letter stream and is terminated, so nothing is lost silently.
+    Besides its subjects the consumer filters the dead letters replayed to it.
     """
 
     def __init__(
@@ -158,7 +171,7 @@ class DurableConsumer:
         config = ConsumerConfig(
             name=self._sub.durable,
             durable_name=self._sub.durable,
-            filter_subjects=list(self._sub.subjects),
+            filter_subjects=[*self._sub.subjects, replay_filter(self._sub.durable)],
             ack_policy=AckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.ALL,
             ack_wait=self._ack_wait,
@@ -248,17 +261,26 @@ class DurableConsumer:
         self._stopping.set()
 
 
+def replay_filter(consumer: str) -> str:
+    """The subjects on which `consumer` receives the dead letters replayed to it."""
+    return f"{REPLAY_ROOT}.{consumer}.*"
+
+
 async def dead_letter(js: JetStreamContext, consumer: str, message: Msg, error: Exception) -> None:
-    """Keep the message in the dead-letter stream with what went wrong, for operators."""
+    """Keep the message in the dead-letter stream with what went wrong, for operators.
+
+    A replayed event that fails again keeps the subject it was first published on."""
     meta = message.metadata
+    received = dict(message.headers or {})
+    replayed = message.subject.startswith(f"{REPLAY_ROOT}.")
+    original = received.get(ORIGINAL_SUBJECT, message.subject) if replayed else message.subject
     headers = {
         "Nats-Msg-Id": f"{consumer}:{meta.sequence.stream}",
-        "Bosattning-Original-Subject": message.subject,
-        "Bosattning-Consumer": consumer,
-        "Bosattning-Stream-Sequence": str(meta.sequence.stream),
-        "Bosattning-Deliveries": str(meta.num_delivered),
-        "Bosattning-Error": type(error).__name__,
+        ORIGINAL_SUBJECT: original,
+        CONSUMER: consumer,
+        STREAM_SEQUENCE: str(meta.sequence.stream),
+        DELIVERIES: str(meta.num_delivered),
+        ERROR: type(error).__name__,
+        **{name: received[name] for name in TRACE_HEADERS if name in received},
     }
-    await js.publish(
-        f"{DEAD_LETTER_ROOT}.{consumer}.{message.subject}", message.data, headers=headers
-    )
+    await js.publish(f"{DEAD_LETTER_ROOT}.{consumer}.{original}", message.data, headers=headers)

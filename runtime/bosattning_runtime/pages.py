@@ -1,4 +1,4 @@
-"""Keyset cursors for lists (instant, id), shared by every subgraph."""
+"""Keyset cursors for lists (instant, id) or stream sequences, shared by every subgraph."""
 
 from __future__ import annotations
 
@@ -38,6 +38,28 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, UUID] | None:
         return parsed, UUID(ident)
     except (ValueError, binascii.Error) as error:
         raise bad_input("malformed cursor") from error
+
+
+_SEQUENCE_PREFIX = "seq|"
+
+
+def encode_sequence_cursor(sequence: int) -> str:
+    """The cursor after a stream message (a list that follows a stream's order)."""
+    return base64.urlsafe_b64encode(f"{_SEQUENCE_PREFIX}{sequence}".encode()).decode()
+
+
+def decode_sequence_cursor(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (ValueError, binascii.Error) as error:
+        raise bad_input("malformed cursor") from error
+    digits = text.removeprefix(_SEQUENCE_PREFIX)
+    well_formed = digits.isascii() and digits.isdigit() and len(digits) <= 20  # a uint64
+    if not text.startswith(_SEQUENCE_PREFIX) or not well_formed:
+        raise bad_input("malformed cursor")
+    return int(digits)
 
 
 T = TypeVar("T")

@@ -140,6 +140,10 @@ QUERIES = [
     Operation("Query.allKommuner", '{ allKommuner(lanskod: "06") { kommunkod } }', EVERYONE),
     Operation("Query.kommun", '{ kommun(kommunkod: "0680") { kommunkod } }', EVERYONE),
     Operation("Query.riket", "{ riket { id } }", EVERYONE),
+    # dead letters: the operators' alone
+    Operation(
+        "Query.deadLetters", "{ deadLetters(first: 1) { totalCount } }", roles(Role.operator)
+    ),
     Operation("Query.lanstal", "{ lanstal(year: 2022) { lanstal } }", EVERYONE),
     # the county: reference data, länstal and kommuntal are for every role
     _on_lan("lanskod"),
@@ -362,6 +366,10 @@ MUTATIONS = [
         "EscalationInput",
         UNIT,
         lambda w: {"escalationId": w.escalation_open},
+    ),
+    # sequence 0 is no dead letter's: an operator gets a typed error, nothing is replayed
+    _mutation(
+        "replayDeadLetter", "ReplayDeadLetterInput", roles(Role.operator), lambda w: {"sequence": 0}
     ),
 ]
 

@@ -44,6 +44,7 @@ EVENTS = {
     "bosattning.01.lan.kommuntal.decided": b"01-lan",
     "bosattning.riket.lan.lanstal.set": b"riket-lan",
     "bosattning.riket.mv.arende.registered": b"riket-mv",
+    "replay.anvisning.1": b"a dead letter replayed to the settlement unit alone",
 }
 
 
@@ -277,7 +278,7 @@ async def test_municipality_cannot_publish_events(connected: dict[str, Agency]) 
     assert after == before
 
 
-@pytest.mark.parametrize("subject", ["bosattning.06.lst.>", "_INBOX.>", "bosattning.>"])
+@pytest.mark.parametrize("subject", ["bosattning.06.lst.>", "_INBOX.>", "bosattning.>", "replay.>"])
 async def test_municipality_cannot_subscribe_outside_its_scope(
     connected: dict[str, Agency], subject: str
 ) -> None:

@@ -9,6 +9,7 @@ from uuid import UUID
 import strawberry
 from bosattning_contracts.reference import all_kommuner, all_lan, kommuner_in_lan
 from bosattning_runtime.commands import idempotency_key
+from bosattning_runtime.deadletter_schema import OperatorMutation, OperatorQuery
 from bosattning_runtime.errors import DomainError
 from bosattning_runtime.graphql import (
     Conflict,
@@ -236,7 +237,9 @@ class InboxMutation:
 
 
 def build_schema() -> strawberry.federation.Schema:
-    mutation = merge_types("Mutation", (Mutation, InboxMutation))
+    # The operators' dead-letter fields are served here for the whole suite (one owner).
+    query = merge_types("Query", (Query, OperatorQuery))
+    mutation = merge_types("Mutation", (Mutation, InboxMutation, OperatorMutation))
     return subgraph_schema(
-        query=Query, mutation=mutation, subscription=Subscription, types=[Lan, Kommun, Riket]
+        query=query, mutation=mutation, subscription=Subscription, types=[Lan, Kommun, Riket]
     )

@@ -100,14 +100,19 @@ class Anvisning:
         return None if row is None else int(row["kommuntal"])
 
 
-@pytest.fixture
-async def both(start_service: StartService) -> AsyncIterator[tuple[Kommuntal, Anvisning]]:
+async def start_both(start_service: StartService, **extra: str) -> tuple[Kommuntal, Anvisning]:
+    """The county service and the settlement unit, with `extra` environment for both."""
     from bosattning_kommuntal.app import DEFAULT_PORT as KPORT
     from bosattning_kommuntal.app import create_app as create_kommuntal
 
-    kommuntal = Kommuntal(await start_service("kommuntal", create_kommuntal, KPORT))
-    anvisning = Anvisning(await start_service("anvisning", create_app, DEFAULT_PORT))
-    yield kommuntal, anvisning
+    kommuntal = Kommuntal(await start_service("kommuntal", create_kommuntal, KPORT, **extra))
+    anvisning = Anvisning(await start_service("anvisning", create_app, DEFAULT_PORT, **extra))
+    return kommuntal, anvisning
+
+
+@pytest.fixture
+async def both(start_service: StartService) -> AsyncIterator[tuple[Kommuntal, Anvisning]]:
+    yield await start_both(start_service)
 
 
 async def kommuntal_decided(
