@@ -141,11 +141,17 @@ class Subscription:
     handle: EventHandler
 
 
+class DeliveriesExhausted(Exception):
+    """Delivered more often than the bound allows, each time without an ack or a NAK."""
+
+
 class DurableConsumer:
     """Pulls a durable consumer and applies each event through its handler.
 
     A handler error NAKs with a delay from `backoff`; at `max_deliver` the message
-    goes to the dead-letter stream and is terminated, so nothing is lost silently.
+    goes to the dead-letter stream and is terminated, so nothing is lost silently. So does
+    a message delivered more often than that without an answer (its handler crashed or
+    hung each time), before it is handled again.
     Besides its subjects the consumer filters the dead letters replayed to it.
     """
 
@@ -175,8 +181,9 @@ class DurableConsumer:
             ack_policy=AckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.ALL,
             ack_wait=self._ack_wait,
-            # one more than ours: the last delivery is ours to dead-letter
-            max_deliver=self._max_deliver + 1,
+            # unbounded at the server, which would otherwise stop delivering silently once
+            # ack waits ran out (a consumer killed again and again); the bound is ours
+            max_deliver=-1,
             max_ack_pending=1000,
         )
         await self._js.add_consumer(STREAM, config)
@@ -209,6 +216,11 @@ class DurableConsumer:
                 message.subject, **{"messaging.consumer.group.name": self._sub.durable}
             ),
         ):
+            if message.metadata.num_delivered > self._max_deliver:
+                # delivered beyond the bound without an answer: its handling never ended
+                await dead_letter(self._js, self._sub.durable, message, DeliveriesExhausted())
+                await message.term()
+                return
             try:
                 await self._apply(parse_event(message.data), [message, *held])
             except Exception as error:

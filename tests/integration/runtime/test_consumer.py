@@ -67,7 +67,9 @@ async def publish(bus: Client, event: Event[Any], msg_id: str | None = None) -> 
     await bus.jetstream().publish(event.subject, event.to_json_bytes(), headers=headers)
 
 
-def consumer_for(bus: Client, pool: Pool, *, fail: bool = False) -> DurableConsumer:
+def consumer_for(
+    bus: Client, pool: Pool, *, fail: bool = False, max_deliver: int = 3, ack_wait: float = 30.0
+) -> DurableConsumer:
     async def handle(event: Event[Any]) -> None:
         async with unit_of_work(pool) as conn:
             if not await first_receipt(conn, "test", event):
@@ -77,7 +79,13 @@ def consumer_for(bus: Client, pool: Pool, *, fail: bool = False) -> DurableConsu
                 raise RuntimeError("poison")
 
     subscription = Subscription("test", (SUBJECT,), handle)
-    return DurableConsumer(bus.jetstream(), subscription, max_deliver=3, backoff=(0.05, 0.1))
+    return DurableConsumer(
+        bus.jetstream(),
+        subscription,
+        max_deliver=max_deliver,
+        backoff=(0.05, 0.1),
+        ack_wait=ack_wait,
+    )
 
 
 async def test_an_event_delivered_twice_is_applied_once(bus: Client, pool: Pool) -> None:
@@ -130,6 +138,34 @@ async def test_a_poison_event_goes_to_the_dead_letter_stream_after_bounded_deliv
     # every failed attempt rolled back: no effect, no inbox row
     assert await pool.fetchval("SELECT count(*) FROM effects") == 0
     assert await pool.fetchval("SELECT count(*) FROM inbox") == 0
+
+
+async def test_an_event_whose_handling_never_ends_is_dead_lettered_not_dropped(
+    bus: Client, pool: Pool, js: JetStreamContext
+) -> None:
+    event = confirmed()
+    await publish(bus, event)
+    consumer = consumer_for(bus, pool, max_deliver=2, ack_wait=0.5)
+    await consumer.ensure()
+    crashing = await js.pull_subscribe_bind(durable="test", stream="BOSATTNING")
+    for _ in range(2):  # a consumer that dies with the message each time: no ack, no NAK
+        [taken] = await crashing.fetch(1, timeout=5)
+        assert taken.metadata.num_delivered == _ + 1
+        await asyncio.sleep(0.7)  # the ack wait runs out
+    await crashing.unsubscribe()
+
+    async def dead_lettered() -> bool:
+        return (await js.stream_info(DEAD_LETTER_STREAM)).state.messages == 1
+
+    await run_until(consumer, dead_lettered)
+
+    letter = await js.get_last_msg(DEAD_LETTER_STREAM, "dlq.test.>")
+    assert letter.headers is not None
+    assert letter.headers["Bosattning-Error"] == "DeliveriesExhausted"
+    assert letter.headers["Bosattning-Deliveries"] == "3"
+    assert await pool.fetchval("SELECT count(*) FROM effects") == 0  # not handled again
+    info = await js.consumer_info("BOSATTNING", "test")
+    assert info.num_ack_pending == 0 and info.num_pending == 0
 
 
 async def run_until(consumer: DurableConsumer, check: Callable[[], Awaitable[bool]]) -> None:
