@@ -70,6 +70,16 @@ def test(
             raise typer.Exit(code)
 
 
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def bench(ctx: typer.Context) -> None:
+    """Run the benchmarks (benchmarks/, BENCHMARKS.md); `bench --help` lists their options."""
+    code = subprocess.call([sys.executable, "-m", "benchmarks", *ctx.args], cwd=REPO_ROOT)
+    raise typer.Exit(code)
+
+
 @app.command()
 def schema() -> None:
     """Export each service's subgraph SDL into gateway/subgraphs/ and compose the supergraph."""

@@ -138,6 +138,7 @@ class Suite:
         self.children: list[Child] = []
         self.database_urls: dict[str, str] = {}
         self.nats_url = ""
+        self.keys: DevKeys | None = None
 
     @property
     def gateway_url(self) -> str:
@@ -149,7 +150,7 @@ class Suite:
     async def start(self, progress: Callable[[str], None] = lambda _: None) -> None:
         try:
             progress("Checking ports, generating development keys")
-            keys = self._prepare()
+            keys = self.keys = self._prepare()
             progress("Starting PostgreSQL")
             await self._start_postgres()
             progress("Starting NATS")
@@ -160,6 +161,22 @@ class Suite:
         except BaseException:
             await self.stop()
             raise
+
+    async def add_gateway(self, name: str, port: int, extra: Mapping[str, str]) -> str:
+        """One more gateway on the running subgraphs, with `extra` environment (benchmarks
+        compare gateway settings side by side); stopped with the suite. Returns its URL."""
+        assert self.keys is not None, "start the suite first"
+        _ensure_free(name, port)
+        env = {**self._gateway_env(), "GATEWAY_PORT": str(port), **extra}
+        child = Child.spawn(name, gateway.gateway_command(), env, self.logs)
+        self.children.append(child)
+        url = f"http://127.0.0.1:{port}/graphql"
+        await self._wait_answering(child, url, self.keys)
+        return url
+
+    async def _wait_answering(self, child: Child, url: str, keys: DevKeys) -> None:
+        probe = mint_token(keys, sub="bosattning-up", roles=["nationell"], ttl=timedelta(minutes=5))
+        await _wait_until(child, lambda: _answers(url, probe), "answering queries")
 
     async def stop(self) -> None:
         """Gateway, services, NATS, PostgreSQL: each whole process group, in that order."""
@@ -227,8 +244,7 @@ class Suite:
         self.children.append(front)
         for child in self.children[:-1]:
             await wait_ready(child, self.config.service_ports[child.name])
-        probe = mint_token(keys, sub="bosattning-up", roles=["nationell"], ttl=timedelta(minutes=5))
-        await _wait_until(front, lambda: _answers(self.gateway_url, probe), "answering queries")
+        await self._wait_answering(front, self.gateway_url, keys)
 
     def _service_env(self, name: str, port: int) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in _NOT_INHERITED}

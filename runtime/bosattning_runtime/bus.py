@@ -191,12 +191,14 @@ class DurableConsumer:
     async def run(self) -> None:
         await self.ensure()
         pull = await self._js.pull_subscribe_bind(durable=self._sub.durable, stream=STREAM)
+        size = 1
         while not self._stopping.is_set():
             raise_if_cancelling()
             try:
-                messages = await pull.fetch(self._batch_size, timeout=1.0)
+                messages = await pull.fetch(size, timeout=1.0)
             except (NatsTimeoutError, TimeoutError):
                 raise_if_cancelling()
+                size = 1
                 continue
             except Exception as error:  # broker away: the client reconnects; try again
                 raise_if_cancelling()
@@ -205,6 +207,17 @@ class DurableConsumer:
                 continue
             for index, message in enumerate(messages):
                 await self.process(message, held=messages[index + 1 :])
+            size = self._next_fetch_size(messages)
+
+    def _next_fetch_size(self, messages: Sequence[Msg]) -> int:
+        """As many as the server said were still pending (up to the batch size), else one.
+
+        nats-py's `fetch(n)` returns at once what is available, but when nothing is, it
+        waits until n messages have arrived or the timeout passed: with n = 50 an idle
+        consumer held the first new event for up to a second (BENCHMARKS.md). Asking for
+        one while caught up returns as soon as it arrives."""
+        pending = messages[-1].metadata.num_pending if messages else 0
+        return max(1, min(self._batch_size, pending or 0))
 
     async def process(self, message: Msg, held: Sequence[Msg] = ()) -> None:
         parent = extract_trace_context(dict(message.headers or {}))

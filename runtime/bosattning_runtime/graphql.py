@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import strawberry
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLError, GraphQLResolveInfo, default_field_resolver
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.dataloader import DataLoader
-from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
@@ -53,23 +53,37 @@ def principal_of(info: Info[RequestContext[Any], None]) -> Principal:
     return principal
 
 
-class DenyUnauthenticated(SchemaExtension):
-    """Deny by default: no root field but the public ones resolves without a valid token."""
+def _unauthenticated(context: Any) -> GraphQLError | None:
+    if getattr(context, "principal", None) is not None:
+        return None
+    reason = getattr(context, "auth_error", None) or "a bearer token is required"
+    return GraphQLError(reason, extensions={"code": "UNAUTHENTICATED"})
 
-    def resolve(
-        self,
-        _next: Callable[..., Any],
-        root: Any,
-        info: GraphQLResolveInfo[Any],
-        *args: Any,
-        **kwargs: Any,
-    ) -> Any:
-        if info.path.prev is None and info.field_name not in PUBLIC_ROOT_FIELDS:
-            context = info.context
-            if getattr(context, "principal", None) is None:
-                reason = getattr(context, "auth_error", None) or "a bearer token is required"
-                raise GraphQLError(reason, extensions={"code": "UNAUTHENTICATED"})
-        return _next(root, info, *args, **kwargs)
+
+def _authenticated(resolve: Callable[..., Any]) -> Callable[..., Any]:
+    def guarded(root: Any, info: GraphQLResolveInfo[Any], *args: Any, **kwargs: Any) -> Any:
+        error = _unauthenticated(info.context)
+        if error is not None:
+            raise error
+        return resolve(root, info, *args, **kwargs)
+
+    return guarded
+
+
+def deny_unauthenticated(schema: strawberry.federation.Schema) -> None:
+    """Deny by default: no root field but the public ones resolves (or, for a subscription,
+    subscribes) without a valid token. Only the root fields are wrapped: a schema
+    extension's `resolve` hook would run for every field of every answer, and cost a
+    quarter of the time of a 49-row list (BENCHMARKS.md)."""
+    compiled = schema._schema
+    roots = (compiled.query_type, compiled.mutation_type, compiled.subscription_type)
+    for root in (r for r in roots if r is not None):
+        for name, root_field in root.fields.items():
+            if name in PUBLIC_ROOT_FIELDS:
+                continue
+            root_field.resolve = _authenticated(root_field.resolve or default_field_resolver)
+            if root_field.subscribe is not None:
+                root_field.subscribe = _authenticated(root_field.subscribe)
 
 
 Rule = Callable[[Principal, Mapping[str, Any]], bool]
@@ -187,14 +201,16 @@ def subgraph_schema(
     types: Sequence[type] = (),
 ) -> strawberry.federation.Schema:
     """A federation 2.9 subgraph schema, deny-by-default, with parser and validation caches."""
-    return strawberry.federation.Schema(
+    schema = strawberry.federation.Schema(
         query=query,
         mutation=mutation,
         subscription=subscription,
         types=list(types),
         federation_version="2.9",
-        extensions=[DenyUnauthenticated, ParserCache, ValidationCache],
+        extensions=[ParserCache, ValidationCache],
     )
+    deny_unauthenticated(schema)
+    return schema
 
 
 K = TypeVar("K")
