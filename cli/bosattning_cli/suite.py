@@ -151,12 +151,17 @@ class Suite:
         try:
             progress("Checking ports, generating development keys")
             keys = self.keys = self._prepare()
-            progress("Starting PostgreSQL")
+            # Node takes longest to start and needs neither database nor bus: first.
+            front = Child.spawn(
+                "gateway", gateway.gateway_command(), self._gateway_env(), self.logs
+            )
+            self.children.append(front)
+            progress("Starting PostgreSQL (the gateway is starting)")
             await self._start_postgres()
             progress("Starting NATS")
             self._start_nats()
-            progress(f"Starting {', '.join(self.config.service_ports)} and the gateway")
-            await self._start_processes(keys)
+            progress(f"Starting {', '.join(self.config.service_ports)}, waiting for the gateway")
+            await self._start_services(front, keys)
             self._write_pids()
         except BaseException:
             await self.stop()
@@ -234,15 +239,15 @@ class Suite:
             )
             self.nats_url = self.nats.start()
 
-    async def _start_processes(self, keys: DevKeys) -> None:
-        # The gateway starts alongside the services; it is asked only once they are ready.
-        command = gateway.gateway_command()
+    async def _start_services(self, front: Child, keys: DevKeys) -> None:
+        """The services, then wait until each is ready and the gateway answers through them.
+        The gateway stays last in `children`, so that it is stopped first."""
+        services = []
         for name, port in self.config.service_ports.items():
             argv = [sys.executable, "-m", f"bosattning_{name}"]
-            self.children.append(Child.spawn(name, argv, self._service_env(name, port), self.logs))
-        front = Child.spawn("gateway", command, self._gateway_env(), self.logs)
-        self.children.append(front)
-        for child in self.children[:-1]:
+            services.append(Child.spawn(name, argv, self._service_env(name, port), self.logs))
+        self.children[:0] = services
+        for child in services:
             await wait_ready(child, self.config.service_ports[child.name])
         await self._wait_answering(front, self.gateway_url, keys)
 
