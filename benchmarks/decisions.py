@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import time
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -24,7 +25,7 @@ from bosattning_runtime.db import Pool
 
 from benchmarks.client import Connection
 from benchmarks.harness import CLOCK_START, SYNTHETIC_YEAR, BenchmarkError, Running
-from benchmarks.load import OK, Side, closed_loop, interleaved
+from benchmarks.load import OK, Side, interleaved
 from benchmarks.stats import Sample
 
 CLIENTS = 100
@@ -32,7 +33,7 @@ ONE_KOMMUN = "0680"
 DECIDE = """mutation($input: DecideAnvisningInput!) { decideAnvisning(input: $input) {
   __typename ... on AnvisningSuccess { anvisning { anvisningId } } ... on Error { code } } }"""
 REGISTER_CONCURRENCY = 8
-WARMUP_RATE_GUESS = 300  # decisions/s: cases registered per warm-up second
+WARMUP_RATE_GUESS = 300  # decisions/s, until a slice has shown the real rate
 
 INVARIANT = """
 SELECT k.kommunkod, k.kommuntal, k.used,
@@ -55,10 +56,12 @@ class Cases:
     waiting: deque[str] = field(default_factory=deque)
     accepted: int = 0
     serial: int = 0
+    taken: int = 0
 
     def take(self) -> str:
         if not self.waiting:
             raise OutOfCasesError
+        self.taken += 1
         return self.waiting.popleft()
 
     async def top_up(self, count: int) -> None:
@@ -122,14 +125,18 @@ def sides(running: Running, cases: Cases) -> list[Side]:
 async def measure(
     cases: Cases, sides: list[Side], seconds: float, rounds: int, warmup: float
 ) -> dict[str, Sample]:
-    """Warm each side up (on cases registered for it), register 1.5 times the cases the
-    fastest side would need at its warm-up rate, then run the sides interleaved."""
-    fastest = 0.0
-    for side in sides:
-        await cases.top_up(int(CLIENTS + warmup * WARMUP_RATE_GUESS))
-        fastest = max(fastest, (await closed_loop(side.call, CLIENTS, warmup)).rate)
-    await cases.top_up(int(1.5 * fastest * seconds * len(sides)) + CLIENTS * len(sides))
-    return await interleaved(sides, CLIENTS, seconds, rounds, warmup=0)
+    """The sides interleaved; before each slice, cases are registered (unmeasured) for the
+    slice at 1.5 times the fastest rate seen in a slice so far (a guess before the first)."""
+    state = {"fastest": float(WARMUP_RATE_GUESS), "taken": 0.0, "at": time.perf_counter()}
+
+    async def prepare(slice_seconds: float) -> None:
+        elapsed = time.perf_counter() - state["at"]
+        if state["taken"] and elapsed > 0:
+            state["fastest"] = max(state["fastest"], (cases.taken - state["taken"]) / elapsed)
+        await cases.top_up(int(CLIENTS + 1.5 * state["fastest"] * slice_seconds))
+        state["taken"], state["at"] = cases.taken, time.perf_counter()
+
+    return await interleaved(sides, CLIENTS, seconds, rounds, warmup, prepare)
 
 
 async def check_invariant(pool: Pool, accepted: int) -> str:

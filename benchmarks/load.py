@@ -67,17 +67,32 @@ def _count(sample: Sample, outcome: str, latency: float) -> None:
         sample.refusals[outcome] = sample.refusals.get(outcome, 0) + 1
 
 
+Prepare = Callable[[float], Awaitable[None]]
+
+
+async def _nothing(seconds: float) -> None:
+    pass
+
+
 async def interleaved(
-    sides: Sequence[Side], clients: int, seconds: float, rounds: int, warmup: float
+    sides: Sequence[Side],
+    clients: int,
+    seconds: float,
+    rounds: int,
+    warmup: float,
+    prepare: Prepare = _nothing,
 ) -> dict[str, Sample]:
     """Each side for `seconds` in all, in `rounds` alternating slices (so drift in the
-    machine's load falls on every side alike), after `warmup` seconds of each unmeasured."""
+    machine's load falls on every side alike), after `warmup` seconds of each unmeasured;
+    `prepare(slice seconds)` runs, unmeasured, before every warm-up and slice."""
     for side in sides:
+        await prepare(warmup)
         await closed_loop(side.call, clients, warmup)
     totals = {side.name: Sample() for side in sides}
     for index in range(rounds):
         order = sides if index % 2 == 0 else list(reversed(sides))
         for side in order:
+            await prepare(seconds / rounds)
             totals[side.name].add(await closed_loop(side.call, clients, seconds / rounds))
     return totals
 
