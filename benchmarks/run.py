@@ -183,17 +183,16 @@ async def _pipeline(running: Running, plan: Plan, results: Results) -> None:
 
 
 async def _pipeline_samples(pipelines: list[pipeline.Pipeline], plan: Plan) -> dict[str, Sample]:
+    """Warm-up, then every fixed-rate slice, then every sustained slice (so that no
+    latency slice follows a flood of the other pipeline), alternating the pipelines."""
     samples: dict[str, Sample] = {}
-    for each in pipelines:  # warm-up
+    for each in pipelines:
         await pipeline.fixed_rate(each, plan.warmup)
     slice_seconds = plan.seconds / plan.rounds
-    for index in range(plan.rounds):
-        order = pipelines if index % 2 == 0 else list(reversed(pipelines))
-        for each in order:
-            for kind, measure in (
-                ("fixed", pipeline.fixed_rate),
-                ("sustained", pipeline.sustained),
-            ):
+    for kind, measure in (("fixed", pipeline.fixed_rate), ("sustained", pipeline.sustained)):
+        for index in range(plan.rounds):
+            order = pipelines if index % 2 == 0 else list(reversed(pipelines))
+            for each in order:
                 sample = await measure(each, slice_seconds)
                 samples.setdefault(f"{each.name} {kind}", Sample()).add(sample)
     return samples
