@@ -29,7 +29,11 @@ def numbers_section(machine: Mapping[str, str], plan: Plan, results: Results) ->
         markdown_table(results.comparisons),
         "",
     ]
-    notes = [f"- {c.benchmark}, {c.measure}: {c.note}" for c in results.comparisons if c.note]
+    notes = [
+        f"- {c.benchmark}, {c.measure}, {c.a_label} vs {c.b_label}: {c.note}"
+        for c in results.comparisons
+        if c.note
+    ]
     lines += [*notes, *(f"- {note}" for note in results.notes), END]
     return "\n".join(lines)
 
