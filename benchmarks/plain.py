@@ -19,7 +19,7 @@ import uvicorn
 from bosattning_contracts.reference import kommun_by_kod
 from bosattning_kommuntal import store
 from bosattning_runtime.auth import TokenVerifier, principal_from_authorization_header
-from bosattning_runtime.db import create_pool
+from bosattning_runtime.db import close_pool, create_pool
 from bosattning_runtime.errors import AuthenticationError
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -36,7 +36,7 @@ def create_app(database_url: str, verifier: TokenVerifier) -> Starlette:
         try:
             yield
         finally:
-            await resources["pool"].close()
+            await close_pool(resources["pool"])
 
     async def kommuntal(request: Request) -> Response:
         try:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bosattning_cli.servers import NatsServer
 from bosattning_runtime.bus import connect
-from bosattning_runtime.db import create_pool
+from bosattning_runtime.db import close_pool, create_pool
 
 from benchmarks import decisions, layer, picture, pipeline, startup
 from benchmarks.harness import Running, running_suite, seed
@@ -140,7 +140,7 @@ async def _decisions(running: Running, plan: Plan, results: Results) -> None:
             await close_all(sides)
         verdict = await decisions.check_invariant(pool, cases.accepted)
     finally:
-        await pool.close()
+        await close_pool(pool)
     for where in ("one kommun", "290 kommuner"):
         gateway, direct = samples[f"gateway, {where}"], samples[f"direct, {where}"]
         refused = f"refused {gateway.refused}/{direct.refused} {gateway.refusals | direct.refusals}"
@@ -167,7 +167,7 @@ async def _pipeline(running: Running, plan: Plan, results: Results) -> None:
             await each.stop()
         await nats.close()
         for pool in pools:
-            await pool.close()
+            await close_pool(pool)
         server.stop()
     fixed = {p.name: samples[f"{p.name} fixed"] for p in pipelines}
     top = {p.name: samples[f"{p.name} sustained"] for p in pipelines}

@@ -140,8 +140,16 @@ class OutboxRelay:
         async with self._pool.acquire() as conn:
             conn.add_termination_listener(lambda _: lost.set())
             await conn.add_listener(NOTIFY_CHANNEL, self._on_notify)
-            self._wake.set()  # what was committed while nobody listened
-            await lost.wait()
+            try:
+                self._wake.set()  # what was committed while nobody listened
+                await lost.wait()
+            finally:
+                # Also when the relay stops: a connection given back to the pool while
+                # still listening makes asyncpg warn, and under warnings-as-errors the
+                # release failed and the pool's close waited for it for ever.
+                if not conn.is_closed():
+                    with contextlib.suppress(Exception):
+                        await conn.remove_listener(NOTIFY_CHANNEL, self._on_notify)
 
     async def _loop(self) -> None:
         failures = 0
