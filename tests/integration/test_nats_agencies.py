@@ -223,7 +223,7 @@ async def test_live_subscription_on_own_scope(connected: dict[str, Agency]) -> N
     await suite.publish("bosattning.06.0680.anvisning.decided", b"live")
     await suite.publish("bosattning.06.lan.kommuntal.decided", b"live")
     await suite.flush(timeout=3)
-    async with asyncio.timeout(3):
+    async with asyncio.timeout(10):  # generous: a loaded machine delays, it does not lose
         got = [await received.get(), await received.get()]
     assert sorted(got) == [
         "bosattning.06.0680.anvisning.decided",
