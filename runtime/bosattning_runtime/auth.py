@@ -12,6 +12,7 @@ from typing import Any
 
 import jwt
 from bosattning_contracts.fields import ENHET_PATTERN
+from bosattning_contracts.reference import kommun_by_kod
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt import exceptions as jwt_errors
@@ -74,6 +75,13 @@ class Principal:
     def is_kommun(self, kommunkod: str) -> bool:
         """True for the municipality ``kommunkod`` itself."""
         return self.has_role(Role.kommun) and self.kommun == kommunkod
+
+    def is_county_role_for(self, kommunkod: str | None) -> bool:
+        """True for the board or a regional expert of the county ``kommunkod`` lies in."""
+        kommun = kommun_by_kod(kommunkod or "")
+        return kommun is not None and (
+            self.is_lansstyrelse_of(kommun.lanskod) or self.is_regional_expert_for(kommun.lanskod)
+        )
 
     def is_expired(self, at: datetime | None = None) -> bool:
         """True once the token's expiry has passed (wall time unless ``at`` is given)."""
@@ -310,3 +318,9 @@ def may_read_county_picture(principal: Principal, lanskod: str) -> bool:
 
 AGENCY_ROLES = frozenset(r.value for r in Role if r not in (Role.kommun, Role.operator))
 """The agencies' roles: everyone but the municipalities and the operators."""
+
+
+def may_read_kommun_counts(principal: Principal, kommunkod: str) -> bool:
+    """Counts on a municipality (used, received, remaining, self-settled, pending,
+    escalations): every agency role; a municipality its own (DESIGN §5)."""
+    return bool(principal.roles & AGENCY_ROLES) or principal.is_kommun(kommunkod)

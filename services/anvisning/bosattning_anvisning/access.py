@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bosattning_contracts.reference import kommun_by_kod
-from bosattning_runtime.auth import AGENCY_ROLES, Principal, Role
+from bosattning_runtime.auth import Principal, Role
 
 from bosattning_anvisning.domain import Anvisning, Arende, Category
 
@@ -23,15 +22,6 @@ def may_decide(principal: Principal) -> bool:
     return principal.has_role(Role.bosattningsenhet)
 
 
-def _county_role(principal: Principal, kommunkod: str | None) -> bool:
-    kommun = kommun_by_kod(kommunkod or "")
-    return (
-        kommun is not None
-        and kommun.lanskod in principal.lan
-        and (principal.has_role(Role.lansstyrelse) or principal.has_role(Role.regional_expert))
-    )
-
-
 def _own_unit(principal: Principal, arende: Arende) -> bool:
     return may_register(principal, arende.category) and (
         arende.enhet is None or principal.enhet == arende.enhet
@@ -39,11 +29,7 @@ def _own_unit(principal: Principal, arende: Arende) -> bool:
 
 
 def _assigned_kommun(principal: Principal, active: Anvisning | None) -> bool:
-    return (
-        active is not None
-        and principal.has_role(Role.kommun)
-        and principal.kommun == active.kommunkod
-    )
+    return active is not None and principal.is_kommun(active.kommunkod)
 
 
 def may_read_arende(principal: Principal, arende: Arende, active: Anvisning | None) -> bool:
@@ -53,7 +39,7 @@ def may_read_arende(principal: Principal, arende: Arende, active: Anvisning | No
         principal.has_role(Role.bosattningsenhet)
         or _own_unit(principal, arende)
         or _assigned_kommun(principal, active)
-        or _county_role(principal, active.kommunkod if active else arende.kommunkod)
+        or principal.is_county_role_for(active.kommunkod if active else arende.kommunkod)
     )
 
 
@@ -66,17 +52,10 @@ def may_read_needs(principal: Principal, arende: Arende, active: Anvisning | Non
     )
 
 
-def may_read_counts(principal: Principal, kommunkod: str) -> bool:
-    """Every agency role; a municipality its own."""
-    if principal.roles & AGENCY_ROLES:
-        return True
-    return principal.has_role(Role.kommun) and principal.kommun == kommunkod
-
-
 def may_read_plan(principal: Principal, kommunkod: str) -> bool:
     """The settlement unit; the municipality its own; the county's board and regional expert."""
     return (
         principal.has_role(Role.bosattningsenhet)
-        or (principal.has_role(Role.kommun) and principal.kommun == kommunkod)
-        or _county_role(principal, kommunkod)
+        or principal.is_kommun(kommunkod)
+        or principal.is_county_role_for(kommunkod)
     )

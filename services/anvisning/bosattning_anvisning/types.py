@@ -8,7 +8,7 @@ from uuid import UUID
 
 import strawberry
 from bosattning_contracts.reference import all_lan
-from bosattning_runtime.auth import may_read_national_picture
+from bosattning_runtime.auth import may_read_kommun_counts, may_read_national_picture
 from bosattning_runtime.graphql import (
     RequestContext,
     by_year_loader,
@@ -164,7 +164,7 @@ class Kommun:
     kommunkod: str
 
     async def _capacity(self, info: AInfo, year: int) -> domain.Capacity | None:
-        if not access.may_read_counts(principal_of(info), self.kommunkod):
+        if not may_read_kommun_counts(principal_of(info), self.kommunkod):
             raise forbidden("these counts are not yours to read")
         return await capacity_loader(info).load((year, self.kommunkod))
 

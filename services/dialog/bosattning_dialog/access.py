@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bosattning_contracts.reference import kommun_by_kod
 from bosattning_runtime.auth import AGENCY_ROLES, Principal, Role
 
 from bosattning_dialog.domain import Category, Mottagande
@@ -36,30 +35,18 @@ def may_act_on_escalation(
 
 
 def is_assigned_kommun(principal: Principal, mottagande: Mottagande) -> bool:
-    return principal.has_role(Role.kommun) and principal.kommun == mottagande.kommunkod
+    return principal.is_kommun(mottagande.kommunkod)
 
 
 def may_read(principal: Principal, mottagande: Mottagande) -> bool:
     """As the case: the settlement unit, the reception unit, the assigned municipality, and
     the county's board and regional expert."""
-    kommun = kommun_by_kod(mottagande.kommunkod)
-    county = (
-        kommun is not None
-        and kommun.lanskod in principal.lan
-        and (principal.has_role(Role.lansstyrelse) or principal.has_role(Role.regional_expert))
-    )
     return (
         principal.has_role(Role.bosattningsenhet)
         or is_unit_of(principal, mottagande)
         or is_assigned_kommun(principal, mottagande)
-        or county
+        or principal.is_county_role_for(mottagande.kommunkod)
     )
-
-
-def may_read_counts(principal: Principal, kommunkod: str) -> bool:
-    if principal.roles & AGENCY_ROLES:
-        return True
-    return principal.has_role(Role.kommun) and principal.kommun == kommunkod
 
 
 def may_write_meeting(principal: Principal, lanskod: str) -> bool:

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import strawberry
 from bosattning_contracts.reference import all_lan
-from bosattning_runtime.auth import may_read_national_picture
+from bosattning_runtime.auth import may_read_kommun_counts, may_read_national_picture
 from bosattning_runtime.db import Connection
 from bosattning_runtime.graphql import (
     RequestContext,
@@ -131,7 +131,7 @@ CountsByKommun = Callable[[Connection, Sequence[str]], Awaitable[Mapping[str, in
 
 async def _count(info: DInfo, name: str, fetch: CountsByKommun, kommunkod: str) -> int:
     """A count per municipality: one statement per request, however many municipalities."""
-    if not access.may_read_counts(principal_of(info), kommunkod):
+    if not may_read_kommun_counts(principal_of(info), kommunkod):
         raise forbidden("these counts are not yours to read")
 
     async def load(keys: list[str]) -> list[int]:
@@ -148,7 +148,7 @@ class Kommun:
 
     @strawberry.field(description="Persons who arranged own housing (EBO) here in the year.")
     async def self_settled(self, info: DInfo, year: int) -> int:
-        if not access.may_read_counts(principal_of(info), self.kommunkod):
+        if not may_read_kommun_counts(principal_of(info), self.kommunkod):
             raise forbidden("these counts are not yours to read")
         loaded = await by_year_loader(
             info, "self_settled", deps_of(info).pool, store.self_settled
